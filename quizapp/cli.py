@@ -1,0 +1,116 @@
+"""Command-line interface: ``flask bank ...`` and ``flask users ...``.
+
+Each command parses its arguments, calls one service and reports; the work itself lives
+in ``quizapp.services`` so it is testable without the CLI.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from quizapp.database import utcnow
+from quizapp.domain.bank import BankError, read_bank
+from quizapp.models import Role
+from quizapp.services.bank import export_bank, load_bank
+from quizapp.services.users import AccountError, create_user
+
+bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def _bank_path(path: Path | None) -> Path:
+    return path if path is not None else Path(current_app.config["BANK_PATH"])
+
+
+def _fail_with_problems(error: BankError, consequence: str) -> None:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'' if count == 1 else 's'} found{consequence}.", err=True)
+    sys.exit(1)
+
+
+@bank_cli.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def check_command(path: Path | None) -> None:
+    """Validate the bank at PATH (default: questions/) and list every problem."""
+    try:
+        banks = read_bank(_bank_path(path))
+    except BankError as error:
+        _fail_with_problems(error, "")
+    for bank in banks:
+        total = sum(len(qs) for qs in bank.questions_by_section.values())
+        click.echo(
+            f"{bank.article.slug}: {len(bank.article.sections)} sections, {total} questions, OK"
+        )
+
+
+@bank_cli.command("load")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def load_command(path: Path | None) -> None:
+    """Load the bank at PATH (default: questions/) into the database, all or nothing."""
+    try:
+        report = load_bank(_bank_path(path), now=utcnow())
+    except BankError as error:
+        _fail_with_problems(error, "; nothing was loaded")
+        return
+    width = max((len(s.section_slug) for s in report.sections), default=0)
+    for section in report.sections:
+        click.echo(
+            f"{section.article_slug}/{section.section_slug.ljust(width)}  "
+            f"{section.questions:3d} questions ({section.added} new, "
+            f"{section.new_versions} changed)"
+        )
+    click.echo(
+        f"Loaded {report.questions} questions: {report.added} new, "
+        f"{report.new_versions} new versions, "
+        f"{report.questions - report.added - report.new_versions} unchanged."
+    )
+
+
+@bank_cli.command("export")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the bank into (created if missing).",
+)  # fmt: skip
+def export_command(out_dir: Path) -> None:
+    """Write the database's articles and questions back in the bank format."""
+    written = export_bank(out_dir)
+    click.echo(f"Wrote {len(written)} files to {out_dir}")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice([r.value for r in Role]),
+    help="student or teacher",
+)  # fmt: skip
+@click.option("--name", help="Display name (default: the part of the email before @).")
+@click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the password from standard input instead of prompting.",
+)  # fmt: skip
+def create_user_command(email: str, role: str, name: str | None, password_stdin: bool) -> None:
+    """Create an account for EMAIL; the password is prompted for (or read from stdin)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(
+            email, password, role=Role(role), name=name or email.split("@")[0], now=utcnow()
+        )
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups on ``app``."""
+    app.cli.add_command(bank_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,37 @@
+"""Persistence only: one module per domain. Importing this package registers every table."""
+
+from quizapp.models.attempts import Attempt, AttemptQuestion, AttemptState, Response
+from quizapp.models.classes import Enrolment, SchoolClass
+from quizapp.models.content import Article, Question, QuestionVersion, Section
+from quizapp.models.progress import ReviewCard
+from quizapp.models.quizzes import (
+    ExtraTime,
+    FeedbackTiming,
+    GradingMethod,
+    Quiz,
+    QuizKind,
+    QuizRule,
+)
+from quizapp.models.users import Role, User
+
+__all__ = [
+    "Article",
+    "Attempt",
+    "AttemptQuestion",
+    "AttemptState",
+    "Enrolment",
+    "ExtraTime",
+    "FeedbackTiming",
+    "GradingMethod",
+    "Question",
+    "QuestionVersion",
+    "Quiz",
+    "QuizKind",
+    "QuizRule",
+    "Response",
+    "ReviewCard",
+    "Role",
+    "SchoolClass",
+    "Section",
+    "User",
+]

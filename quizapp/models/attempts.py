@@ -1,0 +1,98 @@
+"""Attempts: the questions drawn for one sitting and the learner's saved responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.database import enum_type, utcnow
+from quizapp.extensions import db
+from quizapp.models.content import QuestionVersion
+
+
+class AttemptState(enum.StrEnum):
+    """An attempt is open until submitted (by the learner or when its time ran out)."""
+
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+
+
+class Attempt(db.Model):
+    """One student's sitting of a quiz.
+
+    ``seed`` drives the draw and the choice shuffling, so the attempt can be rebuilt
+    exactly. ``deadline_at`` is fixed at the start (limit, extra time, closing time).
+    """
+
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("quiz_id", "student_id", "number"),
+        Index("ix_attempts_student_id_quiz_id", "student_id", "quiz_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    number: Mapped[int]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[AttemptState] = mapped_column(
+        enum_type(AttemptState), default=AttemptState.IN_PROGRESS
+    )
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    deadline_at: Mapped[dt.datetime | None]
+    submitted_at: Mapped[dt.datetime | None]
+    # True when the deadline, not the learner, ended the attempt.
+    submitted_automatically: Mapped[bool] = mapped_column(default=False)
+    score: Mapped[float | None]
+    max_score: Mapped[float | None]
+
+    questions: Mapped[list[AttemptQuestion]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
+    )
+
+
+class AttemptQuestion(db.Model):
+    """A question drawn into an attempt, pinned to the version that was shown.
+
+    ``display_order`` is the shuffled order of choices (or pairs' right sides, or items)
+    as bank indices; grading maps the displayed order back through it.
+    """
+
+    __tablename__ = "attempt_questions"
+    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_version_id: Mapped[int] = mapped_column(ForeignKey("question_versions.id"), index=True)
+    display_order: Mapped[list[Any] | None]
+
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+    question_version: Mapped[QuestionVersion] = relationship()
+    response: Mapped[Response | None] = relationship(
+        back_populates="attempt_question", cascade="all, delete-orphan"
+    )
+
+
+class Response(db.Model):
+    """The learner's latest saved answer to one attempt question, in bank indices.
+
+    ``fraction`` (0..1) is set when the answer is graded; the mark is points x fraction.
+    """
+
+    __tablename__ = "responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_question_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt_questions.id", ondelete="CASCADE"), unique=True
+    )
+    answer: Mapped[Any] = mapped_column(JSON)
+    saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    fraction: Mapped[float | None]
+    graded_at: Mapped[dt.datetime | None]
+
+    attempt_question: Mapped[AttemptQuestion] = relationship(back_populates="response")

@@ -1,0 +1,45 @@
+"""Teaching groups: a teacher's class and the students enrolled in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from quizapp.database import utcnow
+from quizapp.extensions import db
+from quizapp.models.users import User
+
+
+class SchoolClass(db.Model):
+    """A class run by one teacher; students join it with its join code."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    join_code: Mapped[str] = mapped_column(String(8), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    teacher: Mapped[User] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="school_class", cascade="all, delete-orphan"
+    )
+
+
+class Enrolment(db.Model):
+    """A student's membership of a class; removal is recorded, attempts are kept."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("class_id", "student_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[dt.datetime | None]
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="enrolments")
+    student: Mapped[User] = relationship()

@@ -1,0 +1,121 @@
+"""What learners read and are asked about: articles, sections, questions and their versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Float,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+)
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+
+from quizapp.database import utcnow
+from quizapp.extensions import db
+
+
+class Article(db.Model):
+    """A source text, split into sections; keyed by its slug (the bank's folder name)."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    authors: Mapped[list[Any]]
+    published: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    sections: Mapped[list[Section]] = relationship(
+        back_populates="article", order_by="Section.position", cascade="all, delete-orphan"
+    )
+
+
+class Section(db.Model):
+    """One `## ` part of an article; questions are tied to exactly one section."""
+
+    __tablename__ = "sections"
+    __table_args__ = (UniqueConstraint("article_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    slug: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+
+    article: Mapped[Article] = relationship(back_populates="sections")
+
+
+class Question(db.Model):
+    """A question's identity; its content lives in versions.
+
+    ``bank_id`` is the stable id from the bank files, unique within the article. The
+    current version is the one numbered ``current_version_number``: a plain column instead
+    of a foreign key back to the versions table avoids a circular reference between the
+    two tables that SQLite migrations cannot express.
+    """
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("article_id", "bank_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id"), index=True)
+    bank_id: Mapped[str] = mapped_column(String(100))
+    current_version_number: Mapped[int] = mapped_column(default=1)
+    # Retired questions stay for the attempts that used them but are drawn no more.
+    retired_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    section: Mapped[Section] = relationship()
+    versions: Mapped[list[QuestionVersion]] = relationship(
+        back_populates="question", order_by="QuestionVersion.number", cascade="all, delete-orphan"
+    )
+    current_version: Mapped[QuestionVersion] = relationship(
+        primaryjoin=lambda: and_(
+            foreign(QuestionVersion.question_id) == Question.id,
+            QuestionVersion.number == Question.current_version_number,
+        ),
+        viewonly=True,
+        uselist=False,
+    )
+
+
+class QuestionVersion(db.Model):
+    """An immutable snapshot of a question's content.
+
+    Editing a question adds a version; attempts point at the version they showed, so a
+    later edit never changes what a learner saw or how it was graded. ``fields`` holds the
+    type-specific part in the bank format (choices, answers, pairs, items, ...).
+    """
+
+    __tablename__ = "question_versions"
+    __table_args__ = (UniqueConstraint("question_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    type: Mapped[str] = mapped_column(String(20))
+    prompt: Mapped[str] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]]
+    evidence: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[str | None] = mapped_column(Text)
+    difficulty: Mapped[int] = mapped_column(SmallInteger, default=2)
+    points: Mapped[float] = mapped_column(Float, default=1.0)
+    tags: Mapped[list[Any]]
+    # sha256 of the canonical content: loading an unchanged question adds no version.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="versions")

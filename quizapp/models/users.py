@@ -1,0 +1,35 @@
+"""People who use QuizApp."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quizapp.database import enum_type, utcnow
+from quizapp.extensions import db
+
+
+class Role(enum.StrEnum):
+    """What a user may do: students take quizzes, teachers build and review them."""
+
+    STUDENT = "student"
+    TEACHER = "teacher"
+
+
+class User(db.Model):
+    """An account. Emails are stored lower-cased, so they are unique case-insensitively."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role.value}>"

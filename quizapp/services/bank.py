@@ -1,0 +1,230 @@
+"""Loading the question bank into the database, and exporting it back to files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import selectinload
+
+from quizapp.domain.bank import (
+    Article as DomainArticle,
+)
+from quizapp.domain.bank import (
+    ArticleBank,
+    BankError,
+    BankProblem,
+    read_bank,
+    write_bank,
+)
+from quizapp.domain.bank import (
+    Section as DomainSection,
+)
+from quizapp.extensions import db
+from quizapp.models import Article, Question, Section
+from quizapp.services.questions import content_hash, new_version, version_to_domain
+
+
+@dataclass(frozen=True)
+class SectionLoadResult:
+    """What one load did to one section's questions."""
+
+    article_slug: str
+    section_slug: str
+    section_title: str
+    questions: int
+    added: int
+    new_versions: int
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """The outcome of a bank load, section by section."""
+
+    sections: tuple[SectionLoadResult, ...]
+
+    @property
+    def questions(self) -> int:
+        return sum(s.questions for s in self.sections)
+
+    @property
+    def added(self) -> int:
+        return sum(s.added for s in self.sections)
+
+    @property
+    def new_versions(self) -> int:
+        return sum(s.new_versions for s in self.sections)
+
+
+def load_bank(path: Path, *, now: dt.datetime) -> LoadReport:
+    """Upsert every article and question under ``path``, all or nothing.
+
+    Questions are keyed by article slug + question id. An unchanged question is left
+    alone; a changed one gets a new version. Raises ``BankError`` (and writes nothing)
+    when the files are invalid or conflict with what is stored.
+    """
+    banks = read_bank(path)
+    results: list[SectionLoadResult] = []
+    try:
+        for bank in banks:
+            results.extend(_upsert_article_bank(bank, path, now))
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return LoadReport(tuple(results))
+
+
+def _upsert_article_bank(
+    bank: ArticleBank, root: Path, now: dt.datetime
+) -> list[SectionLoadResult]:
+    parsed = bank.article
+    article = db.session.execute(
+        db.select(Article)
+        .where(Article.slug == parsed.slug)
+        .options(selectinload(Article.sections))
+    ).scalar_one_or_none()
+    if article is None:
+        article = Article(slug=parsed.slug, created_at=now)
+        db.session.add(article)
+    article.title = parsed.title
+    article.authors = list(parsed.authors)
+    article.published = parsed.published
+    article.source = parsed.source
+
+    sections = _sync_sections(article, parsed, root)
+    db.session.flush()
+
+    stored = {
+        q.bank_id: q
+        for q in db.session.execute(
+            db.select(Question)
+            .where(Question.article_id == article.id)
+            .options(selectinload(Question.current_version))
+        ).scalars()
+    }
+    results = []
+    for section_slug, questions in bank.questions_by_section.items():
+        section = sections[section_slug]
+        added = changed = 0
+        for question in questions:
+            existing = stored.get(question.id)
+            if existing is None:
+                row = Question(
+                    article_id=article.id,
+                    section=section,
+                    bank_id=question.id,
+                    current_version_number=1,
+                    created_at=now,
+                )
+                version = new_version(question, number=1)
+                version.created_at = now
+                row.versions.append(version)
+                db.session.add(row)
+                added += 1
+                continue
+            if existing.section_id != section.id:
+                existing.section = section
+            if existing.current_version.content_hash != content_hash(question):
+                number = existing.current_version_number + 1
+                version = new_version(question, number=number)
+                version.created_at = now
+                existing.versions.append(version)
+                existing.current_version_number = number
+                changed += 1
+        results.append(
+            SectionLoadResult(
+                article_slug=parsed.slug,
+                section_slug=section_slug,
+                section_title=section.title,
+                questions=len(questions),
+                added=added,
+                new_versions=changed,
+            )
+        )
+    return results
+
+
+def _sync_sections(article: Article, parsed: DomainArticle, root: Path) -> dict[str, Section]:
+    by_slug = {s.slug: s for s in article.sections}
+    wanted = {s.slug for s in parsed.sections}
+    for slug, section in by_slug.items():
+        if slug in wanted:
+            continue
+        if section.id is not None and _section_has_questions(section.id):
+            raise BankError(
+                (
+                    BankProblem(
+                        str(root / parsed.slug / "article.md"),
+                        1,
+                        f"section '{section.title}' ({slug}) is missing, but the database "
+                        "has questions tied to it; keep the section or move its questions",
+                    ),
+                )
+            )
+        article.sections.remove(section)
+    for parsed_section in parsed.sections:
+        section = by_slug.get(parsed_section.slug)
+        if section is None:
+            section = Section(slug=parsed_section.slug)
+            article.sections.append(section)
+            by_slug[parsed_section.slug] = section
+        section.title = parsed_section.title
+        section.position = parsed_section.position
+        section.body = parsed_section.body
+    return {slug: by_slug[slug] for slug in wanted}
+
+
+def _section_has_questions(section_id: int) -> bool:
+    return (
+        db.session.execute(
+            db.select(Question.id).where(Question.section_id == section_id).limit(1)
+        ).first()
+        is not None
+    )
+
+
+def export_bank(out_dir: Path) -> list[Path]:
+    """Write every article and its current, unretired questions in the bank format."""
+    articles = db.session.execute(
+        db.select(Article).options(selectinload(Article.sections)).order_by(Article.slug)
+    ).scalars()
+    questions_by_article: dict[int, list[Question]] = defaultdict(list)
+    for question in db.session.execute(
+        db.select(Question)
+        .where(Question.retired_at.is_(None))
+        .options(selectinload(Question.current_version), selectinload(Question.section))
+        .order_by(Question.id)
+    ).scalars():
+        questions_by_article[question.article_id].append(question)
+
+    banks = []
+    for article in articles:
+        by_section: dict[str, list] = {s.slug: [] for s in article.sections}
+        for question in questions_by_article[article.id]:
+            by_section[question.section.slug].append(
+                version_to_domain(question.current_version, question.bank_id)
+            )
+        banks.append(
+            ArticleBank(
+                article=_article_to_domain(article),
+                questions_by_section={k: tuple(v) for k, v in by_section.items() if v},
+            )
+        )
+    return write_bank(banks, out_dir)
+
+
+def _article_to_domain(article: Article) -> DomainArticle:
+    return DomainArticle(
+        slug=article.slug,
+        title=article.title,
+        authors=tuple(article.authors),
+        published=article.published,
+        source=article.source,
+        sections=tuple(
+            DomainSection(slug=s.slug, title=s.title, position=s.position, body=s.body, line=0)
+            for s in article.sections
+        ),
+    )

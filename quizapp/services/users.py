@@ -1,0 +1,52 @@
+"""Creating accounts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from werkzeug.security import generate_password_hash
+
+from quizapp.extensions import db
+from quizapp.models import Role, User
+
+MIN_PASSWORD_LENGTH = 10
+# Deliberately loose: a real check is the confirmation e-mail, not a regex.
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    """A reason an account cannot be created, worded for the person creating it."""
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively; store them trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def create_user(email: str, password: str, *, role: Role, name: str, now: dt.datetime) -> User:
+    """Create an account with a hashed password; raises ``AccountError`` on bad input."""
+    email = normalise_email(email)
+    name = name.strip()
+    if not EMAIL_PATTERN.match(email):
+        raise AccountError(f"'{email}' is not an email address")
+    if len(email) > 254:
+        raise AccountError("the email address is longer than 254 characters")
+    if not name:
+        raise AccountError("the name is empty")
+    if len(name) > 120:
+        raise AccountError("the name is longer than 120 characters")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    if db.session.execute(db.select(User.id).where(User.email == email)).first():
+        raise AccountError(f"an account with the email {email} already exists")
+    user = User(
+        email=email,
+        name=name,
+        password_hash=generate_password_hash(password),
+        role=role,
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user

@@ -1,0 +1,111 @@
+"""Shared fixtures: an app on a real database per test.
+
+SQLite: a fresh file in the test's tmp dir. PostgreSQL, when QUIZAPP_TEST_POSTGRES_URL is
+set: the schema is created once per run and every table is emptied after each test. A
+database that is set but unreachable makes the tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event
+
+from quizapp import create_app
+from quizapp.extensions import db
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BANK_PATH = REPO_ROOT / "questions"
+POSTGRES_URL = os.environ.get("QUIZAPP_TEST_POSTGRES_URL")
+
+_postgres_schema_ready = False
+
+
+def settings_for(database_url: str) -> dict[str, object]:
+    """Settings every test app shares, for the database at ``database_url``."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BANK_PATH": str(BANK_PATH),
+    }
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    """An application bound to an empty database with the current schema."""
+    global _postgres_schema_ready
+    url = POSTGRES_URL or f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    app = create_app(settings_for(url))
+    with app.app_context():
+        if POSTGRES_URL is None:
+            db.create_all()
+        elif not _postgres_schema_ready:
+            db.drop_all()
+            db.create_all()
+            _postgres_schema_ready = True
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if POSTGRES_URL is not None:
+            with db.engine.begin() as connection:
+                for table in reversed(db.metadata.sorted_tables):
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client for ``app``."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for ``app``'s commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_context(app: Flask) -> Iterator[Flask]:
+    """Run the test inside an application context (for calling services directly)."""
+    with app.app_context():
+        yield app
+
+
+class QueryCounter:
+    """Counts the SQL statements an engine runs while active."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, _conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask):
+    """A context manager factory: ``with count_queries() as counter: ...``."""
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
