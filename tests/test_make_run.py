@@ -1,4 +1,4 @@
-"""`make run` from the repository: migrate, load the bank, serve with gunicorn."""
+"""The front door: `make run` and the `flask` command, run from the repository root."""
 
 from __future__ import annotations
 
@@ -6,13 +6,20 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
-from tests.helpers import ARTICLE_SLUG, SECTION_TITLES
+from tests.helpers import (
+    ARTICLE_SLUG,
+    SECTION_TITLES,
+    break_first_evidence,
+    copy_bank,
+    section_file,
+)
 
 STARTUP_TIMEOUT_S = 90
 
@@ -71,3 +78,39 @@ def test_make_run_serves_the_article_and_its_sections(tmp_path: Path) -> None:
     printed = log.read_text()
     assert f"http://127.0.0.1:{port}/" in printed
     assert "flask users create" in printed
+
+
+def run_flask(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """Run the `flask` command from the repository root, as a teacher would."""
+    env = {
+        **os.environ,
+        "QUIZAPP_SECRET_KEY": "cli-test-key",
+        "QUIZAPP_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+    }
+    env.pop("FLASK_APP", None)
+    return subprocess.run(
+        [sys.executable, "-m", "flask", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_flask_finds_the_app_from_the_repository_root(tmp_path: Path) -> None:
+    result = run_flask("bank", "check", "questions/", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"{ARTICLE_SLUG}: 6 sections" in result.stdout
+
+
+def test_bank_check_exits_1_naming_file_line_and_question(tmp_path: Path) -> None:
+    bank = copy_bank(tmp_path / "questions")
+    path = section_file(bank, "introduction")
+    question_id, line = break_first_evidence(path)
+
+    result = run_flask("bank", "check", str(bank), tmp_path=tmp_path)
+
+    assert result.returncode == 1
+    assert f"{path}:{line}: question '{question_id}'" in result.stderr
