@@ -25,15 +25,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_database(app)
     _configure_secret_key(app)
 
-    from quizapp import cli, errors, rendering
+    from quizapp import cli, errors, rendering, security
     from quizapp.articles.routes import blueprint as articles_blueprint
+    from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
+    from quizapp.student.routes import blueprint as student_blueprint
 
     init_extensions(app)
     rendering.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     app.register_blueprint(articles_blueprint)
+    app.register_blueprint(auth_blueprint)
+    app.register_blueprint(student_blueprint)
     return app
 
 

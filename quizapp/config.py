@@ -30,6 +30,13 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     # Where `flask bank load` and `make run` read the question bank from.
     BANK_PATH = "questions"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins allowed per account and per client address before a 429.
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # An answer in flight when the time runs out is still accepted for this long.
+    ANSWER_GRACE_SECONDS = 15
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,22 +1,43 @@
-"""One place that turns HTTP errors into pages."""
+"""One place that turns HTTP errors into pages (HTML) or JSON (for fetch requests)."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import math
+import time
+
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from quizapp.extensions import limiter
+
 # Codes with a page of their own; others use the generic error page.
-PAGES = {404: "errors/404.html"}
+PAGES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}
 
 
-def _render_http_error(error: HTTPException) -> tuple[str, int]:
+def wants_json() -> bool:
+    """True for the JavaScript autosave and other fetch calls that ask for JSON."""
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
+def _retry_text() -> str:
+    current = limiter.current_limit
+    seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     code = error.code or 500
     # Only a description a view wrote itself is worth showing; werkzeug's stock text is not.
     message = error.description if error.description != type(error).description else None
+    if wants_json():
+        return jsonify(error=error.name, message=message or error.description), code
     template = PAGES.get(code, "errors/error.html")
-    return render_template(template, error=error, message=message), code
+    extra = {"retry_text": _retry_text()} if code == 429 else {}
+    return render_template(template, error=error, message=message, **extra), code
 
 
 def init_app(app: Flask) -> None:
-    """Register the HTML error handlers."""
+    """Register the error handlers."""
     app.register_error_handler(HTTPException, _render_http_error)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-__all__ = ["closest_passage", "contains_quote", "normalise_quote", "slugify"]
+__all__ = ["closest_passage", "contains_quote", "normalise_quote", "quote_span", "slugify"]
 
 _QUOTE_TABLE = str.maketrans(
     {
@@ -53,6 +53,29 @@ def contains_quote(section_text: str, quote: str) -> bool:
     """Tell whether ``quote`` occurs verbatim in ``section_text`` after normalisation."""
     needle = normalise_quote(quote)
     return bool(needle) and needle in normalise_quote(section_text)
+
+
+def quote_span(section_text: str, quote: str) -> tuple[int, int] | None:
+    """Where ``quote`` sits in ``section_text``, as (start, end) offsets of the original text.
+
+    Matching uses the evidence normalisation, so a straight-quoted quote finds the curly
+    original; the span covers the original characters, ready to be highlighted.
+    """
+    needle = normalise_quote(quote)
+    if not needle:
+        return None
+    normalised: list[str] = []
+    origin: list[int] = []  # origin[k] = index in section_text of normalised[k]
+    for index, char in enumerate(section_text):
+        for mapped in normalise_quote(char) if not char.isspace() else " ":
+            if mapped == " " and (not normalised or normalised[-1] == " "):
+                continue
+            normalised.append(mapped)
+            origin.append(index)
+    found = "".join(normalised).find(needle)
+    if found < 0:
+        return None
+    return origin[found], origin[found + len(needle) - 1] + 1
 
 
 # A sentence ends at ., !, ? or an ellipsis (optionally followed by closing quotes or

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from quizapp.database import enum_type, utcnow
 from quizapp.extensions import db
 from quizapp.models.content import QuestionVersion
+from quizapp.models.quizzes import Quiz
 
 
 class AttemptState(enum.StrEnum):
@@ -50,6 +51,7 @@ class Attempt(db.Model):
     score: Mapped[float | None]
     max_score: Mapped[float | None]
 
+    quiz: Mapped[Quiz] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )
@@ -81,7 +83,10 @@ class AttemptQuestion(db.Model):
 class Response(db.Model):
     """The learner's latest saved answer to one attempt question, in bank indices.
 
-    ``fraction`` (0..1) is set when the answer is graded; the mark is points x fraction.
+    ``answer`` is empty when the question was left unanswered at submission. ``fraction``
+    (0..1) is set when the answer is graded; the mark is points x fraction. ``checked_at``
+    marks an answer made final before submission (immediate feedback): it can no longer
+    change.
     """
 
     __tablename__ = "responses"
@@ -90,9 +95,10 @@ class Response(db.Model):
     attempt_question_id: Mapped[int] = mapped_column(
         ForeignKey("attempt_questions.id", ondelete="CASCADE"), unique=True
     )
-    answer: Mapped[Any] = mapped_column(JSON)
+    answer: Mapped[Any | None] = mapped_column(JSON(none_as_null=True))
     saved_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     fraction: Mapped[float | None]
     graded_at: Mapped[dt.datetime | None]
+    checked_at: Mapped[dt.datetime | None]
 
     attempt_question: Mapped[AttemptQuestion] = relationship(back_populates="response")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
+from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -19,7 +20,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
 
 
-class User(db.Model):
+class User(UserMixin, db.Model):
     """An account. Emails are stored lower-cased, so they are unique case-insensitively."""
 
     __tablename__ = "users"
@@ -30,6 +31,14 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    @property
+    def is_teacher(self) -> bool:
+        return self.role is Role.TEACHER
+
+    @property
+    def is_student(self) -> bool:
+        return self.role is Role.STUDENT
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import Role, User
@@ -50,3 +50,18 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The account with this email and password, or None (never says which was wrong)."""
+    user = db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+    if user is None:
+        # Hash anyway so a missing account takes as long as a wrong password.
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+_DUMMY_HASH = generate_password_hash("not a real password")

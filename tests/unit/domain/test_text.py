@@ -2,7 +2,13 @@
 
 import pytest
 
-from quizapp.domain.text import closest_passage, contains_quote, normalise_quote, slugify
+from quizapp.domain.text import (
+    closest_passage,
+    contains_quote,
+    normalise_quote,
+    quote_span,
+    slugify,
+)
 
 
 @pytest.mark.parametrize(
@@ -135,3 +141,22 @@ def test_closest_passage_of_empty_section() -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "expected"),
+    [
+        ("He said “no limits” then.", 'said "no limits"', "said “no limits”"),
+        ("A  long\n  line of text.", "long line", "long\n  line"),
+        ("Trade—reaching $240 billion", "Trade-reaching", "Trade—reaching"),
+        ("  leading space", "leading", "leading"),
+        ("abc", "zzz", None),
+        ("abc", "   ", None),
+        ("China’s rise", "China's", "China’s"),
+    ],
+)
+def test_quote_span_points_at_the_original_characters(
+    text: str, quote: str, expected: str | None
+) -> None:
+    span = quote_span(text, quote)
+    assert (text[span[0] : span[1]] if span else None) == expected

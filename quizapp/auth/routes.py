@@ -1,0 +1,104 @@
+"""Sign up, log in, log out."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from quizapp.auth.forms import EmptyForm, LoginForm, SignupForm
+from quizapp.database import utcnow
+from quizapp.extensions import limiter
+from quizapp.models import Role, User
+from quizapp.security import safe_next_path
+from quizapp.services.users import AccountError, authenticate, create_user, normalise_email
+
+blueprint = Blueprint("auth", __name__)
+
+
+def _home_for(user: User) -> str:
+    # Teachers have no pages of their own yet; the articles are their starting point.
+    return url_for("articles.index") if user.is_teacher else url_for("student.dashboard")
+
+
+def _start_session(user: User) -> None:
+    # A fresh session on every login: nothing from before survives (session fixation).
+    session.clear()
+    login_user(user)
+
+
+def _login_failed(response: Response) -> bool:
+    # Only failed attempts count towards the limit; a success redirects.
+    return request.method == "POST" and response.status_code == 200
+
+
+def _account_key() -> str:
+    return "login-account:" + normalise_email(request.form.get("email", ""))
+
+
+@blueprint.route("/signup", methods=["GET", "POST"])
+def signup() -> str | Response:
+    """Create a student account and log in."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data or "",
+                form.password.data or "",
+                role=Role.STUDENT,
+                name=form.name.data or "",
+                now=utcnow(),
+            )
+        except AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            _start_session(user)
+            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            return redirect(url_for("student.dashboard"))
+    return render_template("auth/signup.html", form=form)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-address",
+)
+def login() -> str | Response:
+    """Log in with email and password; go on to ``next`` when it is one of our pages."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors.append("That email and password do not match an account.")
+        else:
+            _start_session(user)
+            return redirect(safe_next_path(request.args.get("next")) or _home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    """Log out (POST with a CSRF token, so another site cannot log you out)."""
+    if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("articles.index"))

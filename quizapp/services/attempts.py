@@ -1,0 +1,518 @@
+"""Attempts: starting one, saving answers, submitting and grading, finalising late ones.
+
+Every function takes ``now`` explicitly; deadlines are enforced here, on the server.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+
+from quizapp.domain.answers import is_answered, response_for_grading
+from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
+from quizapp.domain.progress import quiz_grade, score
+from quizapp.domain.questions import Question as DomainQuestion
+from quizapp.domain.review import CardState, review
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Enrolment,
+    ExtraTime,
+    FeedbackTiming,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizKind,
+    QuizRule,
+    Response,
+    ReviewCard,
+    Section,
+)
+from quizapp.services.questions import version_to_domain
+from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
+
+_system_random = random.SystemRandom()
+
+
+class AttemptError(ValueError):
+    """Why an attempt cannot start or an answer cannot be taken, for the learner."""
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    """One question of an attempt, ready to show: its row, domain object and answer."""
+
+    row: AttemptQuestion
+    question: DomainQuestion
+
+    @property
+    def answer(self) -> object | None:
+        return self.row.response.answer if self.row.response else None
+
+    @property
+    def is_final(self) -> bool:
+        """The answer can no longer change (checked, or the attempt is over)."""
+        response = self.row.response
+        return self.row.attempt.state is AttemptState.SUBMITTED or bool(
+            response and response.checked_at
+        )
+
+
+def drawn_questions(attempt: Attempt) -> list[DrawnQuestion]:
+    """The attempt's questions in order, with their domain objects (no queries if loaded)."""
+    return [
+        DrawnQuestion(
+            row, version_to_domain(row.question_version, row.question_version.question.bank_id)
+        )
+        for row in attempt.questions
+    ]
+
+
+def _attempt_query():
+    return db.select(Attempt).options(
+        joinedload(Attempt.quiz),
+        selectinload(Attempt.questions)
+        .joinedload(AttemptQuestion.question_version)
+        .joinedload(QuestionVersion.question)
+        .joinedload(Question.section)
+        .joinedload(Section.article),
+        selectinload(Attempt.questions).joinedload(AttemptQuestion.response),
+    )
+
+
+def get_student_attempt(
+    attempt_id: int, student_id: int, *, now: dt.datetime, grace: dt.timedelta
+) -> Attempt | None:
+    """The student's own attempt (None for anyone else's); finalised first if time ran out."""
+    attempt = db.session.execute(
+        _attempt_query().where(Attempt.id == attempt_id, Attempt.student_id == student_id)
+    ).scalar_one_or_none()
+    if attempt is not None and _is_expired(attempt, now, grace):
+        submit_attempt(attempt, now=now, automatically=True)
+    return attempt
+
+
+def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
+    return (
+        attempt.state is AttemptState.IN_PROGRESS
+        and attempt.deadline_at is not None
+        and now > attempt.deadline_at + grace
+    )
+
+
+def finalise_expired_attempts(student_id: int, *, now: dt.datetime, grace: dt.timedelta) -> int:
+    """Submit, with what was saved, every attempt of the student whose time ran out."""
+    expired = (
+        db.session.execute(
+            _attempt_query().where(
+                Attempt.student_id == student_id,
+                Attempt.state == AttemptState.IN_PROGRESS,
+                Attempt.deadline_at.is_not(None),
+                Attempt.deadline_at < now - grace,
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for attempt in expired:
+        submit_attempt(attempt, now=now, automatically=True)
+    return len(expired)
+
+
+# ------------------------------------------------------------------------------- starting
+
+
+def _ranked_for_assessment(candidates: list[Candidate], student_id: int) -> list[Candidate]:
+    # Moodle's "no repeats": the questions this learner has seen least come first.
+    seen = dict(
+        db.session.execute(
+            db.select(QuestionVersion.question_id, func.count(AttemptQuestion.id))
+            .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(Attempt.student_id == student_id)
+            .group_by(QuestionVersion.question_id)
+        ).all()
+    )
+    return [_with_rank(c, seen.get(c.question_id, 0)) for c in candidates]
+
+
+def _ranked_for_practice(
+    candidates: list[Candidate], student_id: int, now: dt.datetime
+) -> list[Candidate]:
+    # Due for review first, then never answered, then the rest.
+    due_at = dict(
+        db.session.execute(
+            db.select(ReviewCard.question_id, ReviewCard.due_at).where(
+                ReviewCard.student_id == student_id
+            )
+        ).all()
+    )
+    return [
+        _with_rank(
+            c,
+            1 if c.question_id not in due_at else (0 if due_at[c.question_id] <= now else 2),
+        )
+        for c in candidates
+    ]
+
+
+def _with_rank(candidate: Candidate, rank: int) -> Candidate:
+    return Candidate(
+        question_id=candidate.question_id,
+        section_id=candidate.section_id,
+        difficulty=candidate.difficulty,
+        rank=rank,
+    )
+
+
+def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
+    if quiz.kind is QuizKind.PRACTICE:
+        if quiz.owner_id != student_id:
+            raise AttemptError("This practice quiz belongs to someone else.")
+        return
+    if quiz.published_at is None:
+        raise AttemptError("This quiz is not published yet.")
+    enrolled = db.session.execute(
+        db.select(Enrolment.id).where(
+            Enrolment.class_id == quiz.class_id,
+            Enrolment.student_id == student_id,
+            Enrolment.removed_at.is_(None),
+        )
+    ).first()
+    if not enrolled:
+        raise AttemptError("This quiz is for a class you are not in.")
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptError(f"This quiz opens on {quiz.opens_at:%d %B %Y at %H:%M} UTC.")
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptError("This quiz has closed.")
+    if quiz.attempts_allowed is not None:
+        used = db.session.scalar(
+            db.select(func.count(Attempt.id)).where(
+                Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
+            )
+        )
+        if used >= quiz.attempts_allowed:
+            raise AttemptError(
+                f"You have used all {quiz.attempts_allowed} attempt"
+                f"{'s' if quiz.attempts_allowed != 1 else ''} at this quiz."
+            )
+
+
+def deadline_for(quiz: Quiz, started_at: dt.datetime, extra_seconds: int) -> dt.datetime | None:
+    """Start + limit + the student's extra time, never after the quiz closes."""
+    deadline = None
+    if quiz.time_limit_seconds:
+        deadline = started_at + dt.timedelta(seconds=quiz.time_limit_seconds + extra_seconds)
+    if quiz.closes_at is not None:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    return deadline
+
+
+def in_progress_attempt(quiz_id: int, student_id: int) -> Attempt | None:
+    """The student's unfinished attempt at the quiz, if any."""
+    return db.session.execute(
+        db.select(Attempt).where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.student_id == student_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    ).scalar_one_or_none()
+
+
+def start_attempt(
+    quiz: Quiz,
+    student_id: int,
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Resume the student's open attempt, or draw a new one with its own stored seed."""
+    finalise_expired_attempts(student_id, now=now, grace=grace)
+    current = in_progress_attempt(quiz.id, student_id)
+    if current is not None:
+        return current
+    _check_may_start(quiz, student_id, now)
+
+    candidates = live_candidates(quiz.article_id)
+    ranked = (
+        _ranked_for_practice(candidates, student_id, now)
+        if quiz.kind is QuizKind.PRACTICE
+        else _ranked_for_assessment(candidates, student_id)
+    )
+    sections = {s.id: s for s in quiz.article.sections}
+    rules = draw_rules(
+        [_rule_spec(rule) for rule in quiz.rules],
+        sections,
+    )
+    seed = (rng or _system_random).getrandbits(62)
+    draw_random = random.Random(seed)
+    try:
+        question_ids = draw(rules, ranked, draw_random)
+    except RulesImpossible as error:
+        raise AttemptError(
+            "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
+        ) from error
+
+    versions = {
+        version.question_id: version
+        for version in db.session.execute(
+            db.select(QuestionVersion)
+            .join(Question, Question.id == QuestionVersion.question_id)
+            .where(
+                Question.id.in_(question_ids),
+                QuestionVersion.number == Question.current_version_number,
+            )
+            .options(joinedload(QuestionVersion.question))
+        ).scalars()
+    }
+    extra = db.session.scalar(
+        db.select(ExtraTime.extra_seconds).where(
+            ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id
+        )
+    )
+    number = 1 + (
+        db.session.scalar(
+            db.select(func.max(Attempt.number)).where(
+                Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
+            )
+        )
+        or 0
+    )
+    attempt = Attempt(
+        quiz_id=quiz.id,
+        student_id=student_id,
+        number=number,
+        seed=seed,
+        state=AttemptState.IN_PROGRESS,
+        started_at=now,
+        deadline_at=deadline_for(quiz, now, extra or 0),
+    )
+    for position, question_id in enumerate(question_ids, start=1):
+        version = versions[question_id]
+        size, avoid_identity = shuffle_plan(version_to_domain(version, version.question.bank_id))
+        attempt.questions.append(
+            AttemptQuestion(
+                position=position,
+                question_version_id=version.id,
+                display_order=display_order(
+                    size,
+                    draw_random,
+                    shuffle=quiz.shuffle_choices or avoid_identity,
+                    avoid_identity=avoid_identity,
+                )
+                if size
+                else None,
+            )
+        )
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def _rule_spec(rule: QuizRule) -> RuleSpec:
+    return RuleSpec(
+        question_count=rule.question_count,
+        section_id=rule.section_id,
+        difficulties=tuple(rule.difficulties),
+    )
+
+
+# ------------------------------------------------------------------------ saving answers
+
+
+def save_answer(
+    attempt: Attempt,
+    item: DrawnQuestion,
+    answer: object | None,
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    check: bool = False,
+) -> Response:
+    """Store the learner's answer; with ``check`` (immediate feedback) make it final."""
+    if attempt.state is not AttemptState.IN_PROGRESS:
+        raise AttemptError("This attempt has been submitted; answers can no longer change.")
+    if _is_expired(attempt, now, grace):
+        submit_attempt(attempt, now=now, automatically=True)
+        raise AttemptError(
+            "Time is up: this answer arrived after the deadline and was not saved. "
+            "Your attempt was submitted with the answers saved before then."
+        )
+    response = item.row.response
+    if response is not None and response.checked_at is not None:
+        raise AttemptError("You have already checked this answer; it can no longer change.")
+    if response is None:
+        response = Response(attempt_question=item.row, answer=answer, saved_at=now)
+        db.session.add(response)
+    else:
+        response.answer = answer
+        response.saved_at = now
+    if check and attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE and answer is not None:
+        _grade(item, response, now)
+        response.checked_at = now
+        _update_review_cards(attempt.student_id, [(item, response)], now)
+    db.session.commit()
+    return response
+
+
+# ------------------------------------------------------------------- submitting, grading
+
+
+def _grade(item: DrawnQuestion, response: Response, now: dt.datetime) -> None:
+    response.fraction = item.question.grade(response_for_grading(item.question, response.answer))
+    response.graded_at = now
+
+
+def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = False) -> bool:
+    """Grade and close the attempt; returns False when it was already submitted.
+
+    The state change is a conditional UPDATE, so two submissions racing each other
+    grade the attempt once.
+    """
+    claimed = db.session.execute(
+        db.update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+        .values(
+            state=AttemptState.SUBMITTED, submitted_at=now, submitted_automatically=automatically
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return False
+    attempt.state = AttemptState.SUBMITTED
+    attempt.submitted_at = now
+    attempt.submitted_automatically = automatically
+    newly_graded = []
+    marks = []
+    for item in drawn_questions(attempt):
+        response = item.row.response
+        if response is None:
+            response = Response(attempt_question=item.row, answer=None, saved_at=now)
+            db.session.add(response)
+        if response.fraction is None:
+            _grade(item, response, now)
+            newly_graded.append((item, response))
+        marks.append((item.question.points, response.fraction or 0.0))
+    attempt.score, attempt.max_score = score(marks)
+    _update_review_cards(attempt.student_id, newly_graded, now)
+    db.session.commit()
+    return True
+
+
+def _update_review_cards(
+    student_id: int, graded: Iterable[tuple[DrawnQuestion, Response]], now: dt.datetime
+) -> None:
+    # One FSRS review per graded response: wrong -> Again, partial -> Hard, right -> Good.
+    fractions = {
+        item.row.question_version.question_id: response.fraction or 0.0 for item, response in graded
+    }
+    if not fractions:
+        return
+    cards = {
+        card.question_id: card
+        for card in db.session.execute(
+            db.select(ReviewCard).where(
+                ReviewCard.student_id == student_id, ReviewCard.question_id.in_(list(fractions))
+            )
+        ).scalars()
+    }
+    for question_id, fraction in fractions.items():
+        card = cards.get(question_id)
+        state = review(_card_state(card) if card else None, fraction, now)
+        if card is None:
+            card = ReviewCard(student_id=student_id, question_id=question_id, review_count=0)
+            db.session.add(card)
+            cards[question_id] = card
+        card.state = state.state
+        card.step = state.step
+        card.stability = state.stability
+        card.difficulty = state.difficulty
+        card.due_at = state.due
+        card.last_review_at = state.last_review
+        card.last_fraction = fraction
+        card.review_count = (card.review_count or 0) + 1
+
+
+def _card_state(card: ReviewCard) -> CardState:
+    return CardState(
+        state=card.state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due_at,
+        last_review=card.last_review_at,
+    )
+
+
+def unanswered_positions(items: Sequence[DrawnQuestion]) -> list[int]:
+    """Positions (1-based) of the questions with no saved answer."""
+    return [item.row.position for item in items if not is_answered(item.question, item.answer)]
+
+
+def feedback_visible(attempt: Attempt, item: DrawnQuestion) -> bool:
+    """Right answers, explanations and evidence show once an answer is final.
+
+    After submission that is every question; before it, only questions checked under
+    immediate feedback. Nothing is shown while an answer can still change.
+    """
+    if attempt.state is AttemptState.SUBMITTED:
+        return True
+    response = item.row.response
+    return attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE and bool(
+        response and response.checked_at
+    )
+
+
+def evidence_to_highlight(
+    attempt_id: int, position: int, student_id: int, *, now: dt.datetime, grace: dt.timedelta
+) -> tuple[int, str] | None:
+    """(section id, evidence quote) of a question whose feedback the student may see."""
+    attempt = get_student_attempt(attempt_id, student_id, now=now, grace=grace)
+    if attempt is None:
+        return None
+    items = [item for item in drawn_questions(attempt) if item.row.position == position]
+    if not items or not feedback_visible(attempt, items[0]) or not items[0].question.evidence:
+        return None
+    return items[0].row.question_version.question.section_id, items[0].question.evidence
+
+
+def answered_positions(items: Sequence[DrawnQuestion]) -> set[int]:
+    """Positions of the questions with a saved answer, for the navigator."""
+    return {item.row.position for item in items if is_answered(item.question, item.answer)}
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    """Where a student stands on one quiz."""
+
+    attempts_used: int
+    grade: float | None
+    max_score: float | None
+    open_attempt: Attempt | None
+
+
+def quiz_summary(
+    quiz: Quiz, history: Sequence[Attempt], open_attempts: Sequence[Attempt]
+) -> QuizSummary:
+    """The student's grade by the quiz's grading method, from already-loaded attempts."""
+    finished = sorted(
+        (a for a in history if a.quiz_id == quiz.id and a.score is not None),
+        key=lambda a: a.started_at,
+    )
+    open_attempt = next((a for a in open_attempts if a.quiz_id == quiz.id), None)
+    return QuizSummary(
+        attempts_used=len(finished) + (1 if open_attempt else 0),
+        grade=quiz_grade([a.score or 0.0 for a in finished], quiz.grading_method.value),
+        max_score=finished[-1].max_score if finished else None,
+        open_attempt=open_attempt,
+    )

@@ -1,0 +1,117 @@
+"""What a student has learnt: mastery per section, reviews due, attempt history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func
+from sqlalchemy.orm import joinedload
+
+from quizapp.domain.progress import mastery
+from quizapp.extensions import db
+from quizapp.models import Article, Attempt, AttemptState, Question, ReviewCard, Section
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    """One section's numbers for one learner."""
+
+    section: Section
+    question_count: int
+    answered: int
+    due: int
+    mastery: float
+
+
+@dataclass(frozen=True)
+class ArticleProgress:
+    """A learner's progress through one article, section by section."""
+
+    article: Article
+    sections: list[SectionProgress]
+
+
+def due_count(student_id: int, *, now: dt.datetime) -> int:
+    """How many of the student's questions are due for review (retired ones excluded)."""
+    return db.session.scalar(
+        db.select(func.count(ReviewCard.id))
+        .join(Question, Question.id == ReviewCard.question_id)
+        .where(
+            ReviewCard.student_id == student_id,
+            ReviewCard.due_at <= now,
+            Question.retired_at.is_(None),
+        )
+    )
+
+
+def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgress]:
+    """Mastery, answered and due counts for every section of every article (2 queries)."""
+    sections = (
+        db.session.execute(
+            db.select(Section)
+            .join(Article, Article.id == Section.article_id)
+            .options(joinedload(Section.article))
+            .order_by(Article.title, Section.position)
+        )
+        .scalars()
+        .all()
+    )
+    rows = db.session.execute(
+        db.select(Question.section_id, Question.id, ReviewCard.last_fraction, ReviewCard.due_at)
+        .outerjoin(
+            ReviewCard,
+            and_(ReviewCard.question_id == Question.id, ReviewCard.student_id == student_id),
+        )
+        .where(Question.retired_at.is_(None))
+    ).all()
+    by_section: dict[int, list[tuple[int, float | None, dt.datetime | None]]] = defaultdict(list)
+    for section_id, question_id, fraction, due_at in rows:
+        by_section[section_id].append((question_id, fraction, due_at))
+
+    articles: dict[int, ArticleProgress] = {}
+    for section in sections:
+        questions = by_section.get(section.id, [])
+        latest = {q: f for q, f, _ in questions if f is not None}
+        progress = SectionProgress(
+            section=section,
+            question_count=len(questions),
+            answered=len(latest),
+            due=sum(1 for _, f, due in questions if due is not None and due <= now),
+            mastery=mastery([q for q, _, _ in questions], latest),
+        )
+        articles.setdefault(
+            section.article_id, ArticleProgress(section.article, [])
+        ).sections.append(progress)
+    return list(articles.values())
+
+
+def attempt_history(student_id: int, *, limit: int = 50) -> list[Attempt]:
+    """The student's submitted attempts, newest first, with their quizzes loaded."""
+    return list(
+        db.session.execute(
+            db.select(Attempt)
+            .options(joinedload(Attempt.quiz))
+            .where(Attempt.student_id == student_id, Attempt.state == AttemptState.SUBMITTED)
+            .order_by(Attempt.submitted_at.desc())
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def submitted_attempts(student_id: int, quiz_ids: list[int]) -> list[Attempt]:
+    """Every submitted attempt of the student at these quizzes, oldest first."""
+    if not quiz_ids:
+        return []
+    return list(
+        db.session.execute(
+            db.select(Attempt)
+            .where(
+                Attempt.student_id == student_id,
+                Attempt.quiz_id.in_(quiz_ids),
+                Attempt.state == AttemptState.SUBMITTED,
+            )
+            .order_by(Attempt.started_at)
+        ).scalars()
+    )

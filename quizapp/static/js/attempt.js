@@ -1,0 +1,185 @@
+// Progressive enhancement for the question page: autosave with an offline queue, and an
+// accessible countdown. Without this file the page still works: answers are saved when
+// the learner moves on, and the server enforces the deadline.
+(function () {
+  "use strict";
+
+  var root = document.getElementById("attempt");
+  var form = document.getElementById("answer-form");
+  if (!root || !form) { return; }
+
+  var statusBox = document.getElementById("save-status");
+  var storageKey = root.dataset.storageKey;
+  var autosaveUrl = root.dataset.autosaveUrl;
+  var csrfInput = form.querySelector("input[name=csrf_token]");
+  var fieldset = form.querySelector("fieldset.question");
+  var retryTimer = null;
+  var typingTimer = null;
+  var inFlight = false;
+
+  function setStatus(text, kind) {
+    statusBox.textContent = text;
+    statusBox.className = "save-status" + (kind ? " save-status-" + kind : "");
+  }
+
+  // The answer fields only: not the CSRF token, not the navigation buttons.
+  function answerEntries() {
+    var entries = [];
+    new FormData(form).forEach(function (value, name) {
+      if (name !== "csrf_token" && name !== "action") { entries.push([name, value]); }
+    });
+    return entries;
+  }
+
+  function storePending(entries) {
+    try { localStorage.setItem(storageKey, JSON.stringify(entries)); } catch (e) { /* private mode */ }
+  }
+
+  function readPending() {
+    try { return JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (e) { return null; }
+  }
+
+  function clearPending() {
+    try { localStorage.removeItem(storageKey); } catch (e) { /* private mode */ }
+  }
+
+  function scheduleRetry() {
+    if (retryTimer === null) {
+      retryTimer = window.setTimeout(function () { retryTimer = null; send(); }, 5000);
+    }
+  }
+
+  function send() {
+    var entries = readPending();
+    if (!entries || inFlight) { return; }
+    if (!navigator.onLine) { setStatus("Offline — will retry", "offline"); scheduleRetry(); return; }
+    inFlight = true;
+    setStatus("Saving…", "saving");
+    var body = new URLSearchParams();
+    entries.forEach(function (entry) { body.append(entry[0], entry[1]); });
+    fetch(autosaveUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfInput.value, "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        inFlight = false;
+        if (response.ok) {
+          // Only forget the answer if nothing newer was typed while this one was saving.
+          if (JSON.stringify(readPending()) === JSON.stringify(entries)) { clearPending(); setStatus("Saved", "saved"); }
+          else { send(); }
+        } else if (response.status === 409 && data.redirect) {
+          clearPending();
+          setStatus(data.message || "This attempt is closed.", "error");
+          window.setTimeout(function () { window.location.assign(data.redirect); }, 2500);
+        } else if (response.status >= 500) {
+          setStatus("Offline — will retry", "offline"); scheduleRetry();
+        } else {
+          clearPending();
+          setStatus((data.message || "This answer could not be saved.") + " It was not saved.", "error");
+        }
+      });
+    }).catch(function () {
+      inFlight = false;
+      setStatus("Offline — will retry", "offline");
+      scheduleRetry();
+    });
+  }
+
+  function answerChanged(delay) {
+    storePending(answerEntries());
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(send, delay);
+  }
+
+  function restore(entries) {
+    var values = {};
+    entries.forEach(function (entry) { (values[entry[0]] = values[entry[0]] || []).push(entry[1]); });
+    Array.prototype.forEach.call(fieldset.querySelectorAll("input, select"), function (input) {
+      var given = values[input.name] || [];
+      if (input.type === "radio" || input.type === "checkbox") { input.checked = given.indexOf(input.value) !== -1; }
+      else { input.value = given.length ? given[0] : ""; }
+    });
+  }
+
+  if (fieldset && !fieldset.disabled) {
+    fieldset.addEventListener("change", function () { answerChanged(0); });
+    fieldset.addEventListener("input", function (event) {
+      if (event.target.type === "text") { answerChanged(700); }
+    });
+    var pending = readPending();
+    if (pending) { restore(pending); send(); }
+    window.addEventListener("online", send);
+    window.addEventListener("offline", function () {
+      if (readPending()) { setStatus("Offline — will retry", "offline"); }
+    });
+    form.addEventListener("submit", function (event) {
+      if (!navigator.onLine) {
+        event.preventDefault();
+        storePending(answerEntries());
+        setStatus("Offline — will retry", "offline");
+        return;
+      }
+      clearPending();  // the form itself carries the answer to the server
+    });
+  }
+
+  // ------------------------------------------------------------------ countdown
+  var deadline = root.dataset.deadline && Date.parse(root.dataset.deadline);
+  if (!deadline) { return; }
+  var serverNow = Date.parse(root.dataset.now);
+  var startedAt = performance.now();
+  var remainingAtLoad = deadline - (isNaN(serverNow) ? Date.now() : serverNow);
+  var remainingText = document.getElementById("timer-remaining");
+  var announcer = document.getElementById("timer-announcer");
+  var toggle = document.getElementById("timer-toggle");
+  var display = document.getElementById("timer-display");
+  var thresholds = [10, 5, 1];
+  var lastMinutes = Math.ceil(remainingAtLoad / 60000);
+
+  function remaining() { return remainingAtLoad - (performance.now() - startedAt); }
+
+  function format(ms) {
+    var total = Math.max(0, Math.ceil(ms / 1000));
+    var hours = Math.floor(total / 3600);
+    var minutes = Math.floor((total % 3600) / 60);
+    var seconds = total % 60;
+    var mmss = (hours ? hours + ":" + String(minutes).padStart(2, "0") : String(minutes)) + ":" + String(seconds).padStart(2, "0");
+    return mmss;
+  }
+
+  function tick() {
+    var ms = remaining();
+    remainingText.textContent = format(ms);
+    var minutes = Math.ceil(ms / 60000);
+    thresholds.forEach(function (mark) {
+      // Announce once, when the countdown crosses the mark; never every second.
+      if (lastMinutes > mark && minutes <= mark) {
+        announcer.textContent = mark === 1 ? "1 minute left." : mark + " minutes left.";
+      }
+    });
+    lastMinutes = minutes;
+    if (ms <= 0) {
+      announcer.textContent = "Time is up. Your attempt is being submitted.";
+      send();
+      window.setTimeout(function () { window.location.assign(root.dataset.resultUrl); }, 1500);
+      return;
+    }
+    window.setTimeout(tick, 1000);
+  }
+
+  toggle.hidden = false;
+  function applyTimerVisibility(hidden) {
+    display.hidden = hidden;
+    toggle.textContent = hidden ? "Show timer" : "Hide timer";
+    toggle.setAttribute("aria-pressed", hidden ? "true" : "false");
+  }
+  applyTimerVisibility(localStorage.getItem("quizapp-timer-hidden") === "1");
+  toggle.addEventListener("click", function () {
+    var hidden = !display.hidden;
+    try { localStorage.setItem("quizapp-timer-hidden", hidden ? "1" : "0"); } catch (e) { /* private mode */ }
+    applyTimerVisibility(hidden);
+  });
+  tick();
+}());

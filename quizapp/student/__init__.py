@@ -1,0 +1,1 @@
+"""Student pages: dashboard, classes, practice, attempts, results, progress."""
