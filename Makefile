@@ -30,7 +30,8 @@ run: $(INSTALLED) $(SECRET_KEY_FILE)
 	$(BIN)/flask bank load
 	@echo ""
 	@echo "QuizApp is serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
-	@echo "Reading pages need no login. Create an account with:"
+	@echo "Students sign up at http://$(HOST):$(PORT)/signup and log in at /login."
+	@echo "Create a teacher account with:"
 	@echo "  $(BIN)/flask users create you@example.org --role teacher"
 	@echo ""
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - 'wsgi:app'

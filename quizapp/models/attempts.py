@@ -13,6 +13,7 @@ from quizapp.database import enum_type, utcnow
 from quizapp.extensions import db
 from quizapp.models.content import QuestionVersion
 from quizapp.models.quizzes import Quiz
+from quizapp.models.users import User
 
 
 class AttemptState(enum.StrEnum):
@@ -52,6 +53,7 @@ class Attempt(db.Model):
     max_score: Mapped[float | None]
 
     quiz: Mapped[Quiz] = relationship()
+    student: Mapped[User] = relationship()
     questions: Mapped[list[AttemptQuestion]] = relationship(
         back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan"
     )

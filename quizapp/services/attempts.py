@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.domain.answers import is_answered, response_for_grading
@@ -75,15 +75,18 @@ def drawn_questions(attempt: Attempt) -> list[DrawnQuestion]:
     ]
 
 
-def _attempt_query():
+def attempt_query() -> Select[tuple[Attempt]]:
+    """Attempts with everything a question, result or review page shows, eagerly loaded."""
+    # Everything a question or result page shows, in three statements whatever the size.
     return db.select(Attempt).options(
         joinedload(Attempt.quiz),
-        selectinload(Attempt.questions)
-        .joinedload(AttemptQuestion.question_version)
-        .joinedload(QuestionVersion.question)
-        .joinedload(Question.section)
-        .joinedload(Section.article),
-        selectinload(Attempt.questions).joinedload(AttemptQuestion.response),
+        selectinload(Attempt.questions).options(
+            joinedload(AttemptQuestion.question_version)
+            .joinedload(QuestionVersion.question)
+            .joinedload(Question.section)
+            .joinedload(Section.article),
+            joinedload(AttemptQuestion.response),
+        ),
     )
 
 
@@ -92,7 +95,7 @@ def get_student_attempt(
 ) -> Attempt | None:
     """The student's own attempt (None for anyone else's); finalised first if time ran out."""
     attempt = db.session.execute(
-        _attempt_query().where(Attempt.id == attempt_id, Attempt.student_id == student_id)
+        attempt_query().where(Attempt.id == attempt_id, Attempt.student_id == student_id)
     ).scalar_one_or_none()
     if attempt is not None and _is_expired(attempt, now, grace):
         submit_attempt(attempt, now=now, automatically=True)
@@ -107,20 +110,28 @@ def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool
     )
 
 
-def finalise_expired_attempts(student_id: int, *, now: dt.datetime, grace: dt.timedelta) -> int:
-    """Submit, with what was saved, every attempt of the student whose time ran out."""
-    expired = (
-        db.session.execute(
-            _attempt_query().where(
-                Attempt.student_id == student_id,
-                Attempt.state == AttemptState.IN_PROGRESS,
-                Attempt.deadline_at.is_not(None),
-                Attempt.deadline_at < now - grace,
-            )
-        )
-        .scalars()
-        .all()
+def finalise_expired_attempts(
+    student_id: int | None = None,
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    quiz_id: int | None = None,
+) -> int:
+    """Submit, with what was saved, every attempt whose time ran out.
+
+    Scoped to one student (their dashboard) or one quiz (the teacher's reports): an
+    abandoned attempt is finalised the next time anyone looks at it.
+    """
+    query = attempt_query().where(
+        Attempt.state == AttemptState.IN_PROGRESS,
+        Attempt.deadline_at.is_not(None),
+        Attempt.deadline_at < now - grace,
     )
+    if student_id is not None:
+        query = query.where(Attempt.student_id == student_id)
+    if quiz_id is not None:
+        query = query.where(Attempt.quiz_id == quiz_id)
+    expired = db.session.execute(query).scalars().all()
     for attempt in expired:
         submit_attempt(attempt, now=now, automatically=True)
     return len(expired)

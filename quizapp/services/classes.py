@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
 from quizapp.extensions import db
 from quizapp.models import Enrolment, SchoolClass, User
 
@@ -74,8 +77,87 @@ def classes_of(student_id: int) -> list[SchoolClass]:
     return list(
         db.session.execute(
             db.select(SchoolClass)
+            .options(joinedload(SchoolClass.teacher))
             .join(Enrolment, Enrolment.class_id == SchoolClass.id)
             .where(Enrolment.student_id == student_id, Enrolment.removed_at.is_(None))
             .order_by(SchoolClass.name)
         ).scalars()
     )
+
+
+def owned_class(class_id: int, teacher_id: int) -> SchoolClass | None:
+    """The teacher's own class, or None (another teacher's class does not exist for them)."""
+    return db.session.execute(
+        db.select(SchoolClass).where(
+            SchoolClass.id == class_id, SchoolClass.teacher_id == teacher_id
+        )
+    ).scalar_one_or_none()
+
+
+def classes_taught_by(teacher_id: int) -> list[tuple[SchoolClass, int]]:
+    """The teacher's classes by name, each with its number of current students."""
+    student_count = (
+        db.select(func.count(Enrolment.id))
+        .where(Enrolment.class_id == SchoolClass.id, Enrolment.removed_at.is_(None))
+        .correlate(SchoolClass)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        db.select(SchoolClass, student_count)
+        .where(SchoolClass.teacher_id == teacher_id)
+        .order_by(SchoolClass.name)
+    ).all()
+    return [(school_class, count) for school_class, count in rows]
+
+
+def regenerate_join_code(school_class: SchoolClass) -> str:
+    """Give the class a new code; the old one stops working (e.g. after it leaked)."""
+    code = new_join_code()
+    while db.session.execute(
+        db.select(SchoolClass.id).where(SchoolClass.join_code == code)
+    ).first():
+        code = new_join_code()
+    school_class.join_code = code
+    db.session.commit()
+    return code
+
+
+def roster(class_id: int) -> list[Enrolment]:
+    """Everyone ever enrolled, current students first, each with the student loaded."""
+    return list(
+        db.session.execute(
+            db.select(Enrolment)
+            .options(joinedload(Enrolment.student))
+            .join(User, User.id == Enrolment.student_id)
+            .where(Enrolment.class_id == class_id)
+            .order_by(Enrolment.removed_at.is_not(None), User.name, User.email)
+        ).scalars()
+    )
+
+
+def remove_student(school_class: SchoolClass, student_id: int, *, now: dt.datetime) -> None:
+    """Take a student off the roster; their attempts and grades are kept."""
+    enrolment = db.session.execute(
+        db.select(Enrolment).where(
+            Enrolment.class_id == school_class.id,
+            Enrolment.student_id == student_id,
+            Enrolment.removed_at.is_(None),
+        )
+    ).scalar_one_or_none()
+    if enrolment is None:
+        raise ClassError("That student is not in this class.")
+    enrolment.removed_at = now
+    db.session.commit()
+
+
+def readmit_student(school_class: SchoolClass, student_id: int) -> None:
+    """Undo a removal: the student is on the roster again with their history."""
+    enrolment = db.session.execute(
+        db.select(Enrolment).where(
+            Enrolment.class_id == school_class.id, Enrolment.student_id == student_id
+        )
+    ).scalar_one_or_none()
+    if enrolment is None:
+        raise ClassError("That student was never in this class.")
+    enrolment.removed_at = None
+    db.session.commit()

@@ -27,15 +27,10 @@ from quizapp.models import Article, Attempt, AttemptState, Quiz
 from quizapp.security import student_required
 from quizapp.services import attempts as attempt_service
 from quizapp.services.attempts import AttemptError, DrawnQuestion
-from quizapp.services.classes import ClassError, classes_of, join_class
+from quizapp.services.classes import ClassError, join_class
+from quizapp.services.dashboard import student_dashboard
 from quizapp.services.practice import start_practice
-from quizapp.services.progress import (
-    attempt_history,
-    due_count,
-    student_progress,
-    submitted_attempts,
-)
-from quizapp.services.quizzes import quizzes_for_student
+from quizapp.services.progress import attempt_history, due_count, student_progress
 from quizapp.student.forms import JoinClassForm, PracticeForm, StartQuizForm, SubmitAttemptForm
 
 blueprint = Blueprint("student", __name__, url_prefix="/student")
@@ -77,37 +72,19 @@ def _practice_form() -> PracticeForm:
 
 
 @blueprint.get("/")
-def dashboard() -> str:
+def dashboard() -> tuple[str, int]:
     """Due reviews, classes, quizzes to take, practice, recent results."""
-    now = utcnow()
-    attempt_service.finalise_expired_attempts(current_user.id, now=now, grace=_grace())
-    return _render_dashboard(JoinClassForm(), _practice_form(), now)
+    return _render_dashboard(JoinClassForm(), _practice_form())
 
 
-def _render_dashboard(join_form: JoinClassForm, practice_form: PracticeForm, now, status=200):
-    quizzes = quizzes_for_student(current_user.id)
-    history = attempt_history(current_user.id)
-    finished = submitted_attempts(current_user.id, [quiz.id for quiz in quizzes])
-    open_attempts = (
-        db.session.execute(
-            db.select(Attempt)
-            .where(Attempt.student_id == current_user.id, Attempt.state == AttemptState.IN_PROGRESS)
-            .order_by(Attempt.started_at.desc())
-        )
-        .scalars()
-        .all()
-    )
+def _render_dashboard(
+    join_form: JoinClassForm, practice_form: PracticeForm, status: int = 200
+) -> tuple[str, int]:
+    data = student_dashboard(current_user.id, now=utcnow(), grace=_grace())
     return (
         render_template(
             "student/dashboard.html",
-            due=due_count(current_user.id, now=now),
-            classes=classes_of(current_user.id),
-            quizzes=[
-                (quiz, attempt_service.quiz_summary(quiz, finished, open_attempts))
-                for quiz in quizzes
-            ],
-            open_attempts=open_attempts,
-            history=history[:5],
+            dashboard=data,
             join_form=join_form,
             practice_form=practice_form,
             start_form=StartQuizForm(),
@@ -128,7 +105,7 @@ def join() -> WerkzeugResponse | tuple[str, int]:
         else:
             flash(f"You joined {school_class.name}.", "success")
             return redirect(url_for("student.dashboard"))
-    return _render_dashboard(form, _practice_form(), utcnow(), status=400)
+    return _render_dashboard(form, _practice_form(), status=400)
 
 
 @blueprint.post("/practice")
@@ -150,7 +127,7 @@ def practice() -> WerkzeugResponse | tuple[str, int]:
             form.question_count.errors.append(str(error))
         else:
             return redirect(url_for("student.question", attempt_id=attempt.id, position=1))
-    return _render_dashboard(JoinClassForm(formdata=None), form, utcnow(), status=400)
+    return _render_dashboard(JoinClassForm(formdata=None), form, status=400)
 
 
 @blueprint.post("/quizzes/<int:quiz_id>/start")
@@ -176,7 +153,13 @@ def _item_at(items: list[DrawnQuestion], position: int) -> DrawnQuestion:
     return items[position - 1]
 
 
-def _render_question(attempt: Attempt, items, item, error: str | None = None, status: int = 200):
+def _render_question(
+    attempt: Attempt,
+    items: list[DrawnQuestion],
+    item: DrawnQuestion,
+    error: str | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     return (
         render_template(
             "student/question.html",
