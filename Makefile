@@ -28,6 +28,7 @@ $(SECRET_KEY_FILE): | $(INSTALLED)
 run: $(INSTALLED) $(SECRET_KEY_FILE)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask bank load
+	$(BIN)/flask demo setup
 	@echo ""
 	@echo "QuizApp is serving on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo "Students sign up at http://$(HOST):$(PORT)/signup and log in at /login."

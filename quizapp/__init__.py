@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
     from quizapp.student.routes import blueprint as student_blueprint
+    from quizapp.teacher import blueprint as teacher_blueprint
 
     init_extensions(app)
     rendering.init_app(app)
@@ -39,6 +40,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(articles_blueprint)
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(student_blueprint)
+    app.register_blueprint(teacher_blueprint)
     return app
 
 

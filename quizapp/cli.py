@@ -17,10 +17,12 @@ from quizapp.database import utcnow
 from quizapp.domain.bank import BankError, read_bank
 from quizapp.models import Role
 from quizapp.services.bank import export_bank, load_bank
+from quizapp.services.demo import create_demo
 from quizapp.services.users import AccountError, create_user
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
 users_cli = AppGroup("users", help="Manage accounts.")
+demo_cli = AppGroup("demo", help="Demo accounts for trying QuizApp out.")
 
 
 def _bank_path(path: Path | None) -> Path:
@@ -110,7 +112,32 @@ def create_user_command(email: str, role: str, name: str | None, password_stdin:
     click.echo(f"Created {user.role.value} {user.email}")
 
 
+@demo_cli.command("setup")
+def demo_setup_command() -> None:
+    """On an empty database, create a demo teacher, class and quiz and print the login.
+
+    Does nothing when QUIZAPP_DEMO_ACCOUNTS is false (real deployments) or when any
+    account already exists.
+    """
+    if not current_app.config["DEMO_ACCOUNTS"]:
+        click.echo("Demo accounts are turned off (QUIZAPP_DEMO_ACCOUNTS=false).")
+        return
+    demo = create_demo(now=utcnow())
+    if demo is None:
+        click.echo("Accounts already exist: no demo accounts created.")
+        return
+    click.echo(
+        "Created a demo teacher, a class and a published quiz.\n"
+        f"  Teacher login: {demo.email}\n"
+        f"  Password:      {demo.password}   (shown once; change it or remove the account "
+        "for real use)\n"
+        f"  Class:         {demo.class_name}, join code {demo.join_code}\n"
+        "  Try the student side: sign up at /signup and join the class with that code."
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups on ``app``."""
     app.cli.add_command(bank_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)

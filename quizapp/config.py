@@ -35,6 +35,8 @@ class DefaultConfig:
     # Failed logins allowed per account and per client address before a 429.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # `make run` on an empty database creates a demo teacher; turn off for real deployments.
+    DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.
     ANSWER_GRACE_SECONDS = 15
 

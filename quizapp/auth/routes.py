@@ -26,8 +26,7 @@ blueprint = Blueprint("auth", __name__)
 
 
 def _home_for(user: User) -> str:
-    # Teachers have no pages of their own yet; the articles are their starting point.
-    return url_for("articles.index") if user.is_teacher else url_for("student.dashboard")
+    return url_for("teacher.dashboard") if user.is_teacher else url_for("student.dashboard")
 
 
 def _start_session(user: User) -> None:

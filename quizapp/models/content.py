@@ -75,6 +75,9 @@ class Question(db.Model):
     current_version_number: Mapped[int] = mapped_column(default=1)
     # Retired questions stay for the attempts that used them but are drawn no more.
     retired_at: Mapped[dt.datetime | None]
+    # Set when the article's text changed and the evidence quote is no longer in its
+    # section; such questions are kept out of new attempts until a teacher fixes them.
+    evidence_stale: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     section: Mapped[Section] = relationship()

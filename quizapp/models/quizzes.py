@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.database import enum_type, utcnow
 from quizapp.extensions import db
+from quizapp.models.classes import SchoolClass
 from quizapp.models.content import Article, Section
 
 
@@ -65,6 +66,7 @@ class Quiz(db.Model):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     article: Mapped[Article] = relationship()
+    school_class: Mapped[SchoolClass | None] = relationship()
     rules: Mapped[list[QuizRule]] = relationship(
         back_populates="quiz", order_by="QuizRule.position", cascade="all, delete-orphan"
     )

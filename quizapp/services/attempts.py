@@ -45,6 +45,10 @@ class AttemptError(ValueError):
     """Why an attempt cannot start or an answer cannot be taken, for the learner."""
 
 
+class AnswerLocked(AttemptError):
+    """The answer was checked already (immediate feedback); the attempt itself goes on."""
+
+
 @dataclass(frozen=True)
 class DrawnQuestion:
     """One question of an attempt, ready to show: its row, domain object and answer."""
@@ -359,7 +363,7 @@ def save_answer(
         )
     response = item.row.response
     if response is not None and response.checked_at is not None:
-        raise AttemptError("You have already checked this answer; it can no longer change.")
+        raise AnswerLocked("You have already checked this answer; it can no longer change.")
     if response is None:
         response = Response(attempt_question=item.row, answer=answer, saved_at=now)
         db.session.add(response)

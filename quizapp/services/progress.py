@@ -11,7 +11,17 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.domain.progress import mastery
 from quizapp.extensions import db
-from quizapp.models import Article, Attempt, AttemptState, Question, ReviewCard, Section
+from quizapp.models import (
+    Article,
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Question,
+    QuestionVersion,
+    Response,
+    ReviewCard,
+    Section,
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +57,7 @@ def due_count(student_id: int, *, now: dt.datetime) -> int:
 
 
 def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgress]:
-    """Mastery, answered and due counts for every section of every article (2 queries)."""
+    """Mastery, answered and due counts for every section of every article (3 queries)."""
     sections = (
         db.session.execute(
             db.select(Section)
@@ -66,6 +76,18 @@ def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgre
         )
         .where(Question.retired_at.is_(None))
     ).all()
+    # Answered means the learner gave an answer; a question skipped in a submitted attempt
+    # has a review card (graded 0) but was not answered.
+    answered = set(
+        db.session.execute(
+            db.select(QuestionVersion.question_id)
+            .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .join(Response, Response.attempt_question_id == AttemptQuestion.id)
+            .where(Attempt.student_id == student_id, Response.answer.is_not(None))
+            .distinct()
+        ).scalars()
+    )
     by_section: dict[int, list[tuple[int, float | None, dt.datetime | None]]] = defaultdict(list)
     for section_id, question_id, fraction, due_at in rows:
         by_section[section_id].append((question_id, fraction, due_at))
@@ -77,7 +99,7 @@ def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgre
         progress = SectionProgress(
             section=section,
             question_count=len(questions),
-            answered=len(latest),
+            answered=sum(1 for q, _, _ in questions if q in answered),
             due=sum(1 for _, f, due in questions if due is not None and due <= now),
             mastery=mastery([q for q, _, _ in questions], latest),
         )

@@ -6,9 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+
 from quizapp.domain.generate import Candidate, DrawRule, check_rules
 from quizapp.extensions import db
 from quizapp.models import (
+    Attempt,
+    AttemptState,
     Enrolment,
     ExtraTime,
     FeedbackTiming,
@@ -19,6 +24,7 @@ from quizapp.models import (
     QuizKind,
     QuizRule,
     Section,
+    User,
 )
 
 
@@ -54,7 +60,10 @@ class QuizSettings:
 
 
 def live_candidates(article_id: int) -> list[Candidate]:
-    """Every question of the article a new attempt may draw (retired ones excluded)."""
+    """Every question of the article a new attempt may draw.
+
+    Retired questions and questions whose evidence went stale are left out.
+    """
     rows = db.session.execute(
         db.select(Question.id, Question.section_id, QuestionVersion.difficulty)
         .join(
@@ -62,7 +71,11 @@ def live_candidates(article_id: int) -> list[Candidate]:
             (QuestionVersion.question_id == Question.id)
             & (QuestionVersion.number == Question.current_version_number),
         )
-        .where(Question.article_id == article_id, Question.retired_at.is_(None))
+        .where(
+            Question.article_id == article_id,
+            Question.retired_at.is_(None),
+            Question.evidence_stale.is_(False),
+        )
         .order_by(Question.id)
     ).all()
     return [Candidate(question_id=q, section_id=s, difficulty=d) for q, s, d in rows]
@@ -97,6 +110,48 @@ def _article_sections(article_id: int) -> dict[int, Section]:
     }
 
 
+def _problems(
+    article_id: int, title: str, rules: Sequence[RuleSpec], settings: QuizSettings
+) -> list[str]:
+    sections = _article_sections(article_id)
+    problems = [
+        f"Rule {n}: that section is not part of this article."
+        for n, rule in enumerate(rules, start=1)
+        if rule.section_id is not None and rule.section_id not in sections
+    ]
+    if not title.strip():
+        problems.append("The quiz needs a title.")
+    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
+        problems.append("The quiz must close after it opens.")
+    if not problems:
+        problems = check_rules(draw_rules(rules, sections), live_candidates(article_id))
+    return problems
+
+
+def _apply(quiz: Quiz, title: str, rules: Sequence[RuleSpec], settings: QuizSettings) -> None:
+    quiz.title = title.strip()
+    quiz.time_limit_seconds = settings.time_limit_seconds
+    quiz.attempts_allowed = settings.attempts_allowed
+    quiz.grading_method = settings.grading_method
+    quiz.feedback_timing = settings.feedback_timing
+    quiz.shuffle_choices = settings.shuffle_choices
+    quiz.opens_at = settings.opens_at
+    quiz.closes_at = settings.closes_at
+    quiz.rules = [
+        QuizRule(
+            position=position,
+            section_id=rule.section_id,
+            question_count=rule.question_count,
+            difficulties=sorted(rule.difficulties),
+        )
+        for position, rule in enumerate(rules)
+    ]
+    quiz.extra_times = [
+        ExtraTime(student_id=student_id, extra_seconds=seconds)
+        for student_id, seconds in settings.extra_seconds.items()
+    ]
+
+
 def create_quiz(
     *,
     owner_id: int,
@@ -110,53 +165,125 @@ def create_quiz(
     publish: bool = False,
 ) -> Quiz:
     """Save a quiz whose rules the bank can satisfy; raises ``QuizError`` otherwise."""
-    sections = _article_sections(article_id)
-    problems = [
-        f"Rule {n}: that section is not part of this article."
-        for n, rule in enumerate(rules, start=1)
-        if rule.section_id is not None and rule.section_id not in sections
-    ]
-    if not title.strip():
-        problems.append("The quiz needs a title.")
-    if settings.opens_at and settings.closes_at and settings.closes_at <= settings.opens_at:
-        problems.append("The quiz must close after it opens.")
-    if not problems:
-        problems = check_rules(draw_rules(rules, sections), live_candidates(article_id))
+    problems = _problems(article_id, title, rules, settings)
     if problems:
         raise QuizError(problems)
     quiz = Quiz(
-        title=title.strip(),
         kind=kind,
         article_id=article_id,
         class_id=class_id,
         owner_id=owner_id,
-        time_limit_seconds=settings.time_limit_seconds,
-        attempts_allowed=settings.attempts_allowed,
-        grading_method=settings.grading_method,
-        feedback_timing=settings.feedback_timing,
-        shuffle_choices=settings.shuffle_choices,
-        opens_at=settings.opens_at,
-        closes_at=settings.closes_at,
         published_at=now if publish else None,
         created_at=now,
         updated_at=now,
-        rules=[
-            QuizRule(
-                position=position,
-                section_id=rule.section_id,
-                question_count=rule.question_count,
-                difficulties=sorted(rule.difficulties),
-            )
-            for position, rule in enumerate(rules)
-        ],
     )
-    quiz.extra_times = [
-        ExtraTime(student_id=student_id, extra_seconds=seconds)
-        for student_id, seconds in settings.extra_seconds.items()
-    ]
+    _apply(quiz, title, rules, settings)
     db.session.add(quiz)
     db.session.commit()
     return quiz
+
+
+def update_quiz(
+    quiz: Quiz,
+    *,
+    title: str,
+    class_id: int,
+    rules: Sequence[RuleSpec],
+    settings: QuizSettings,
+    now: dt.datetime,
+) -> Quiz:
+    """Change a quiz's rules and settings; attempts already started keep their questions."""
+    problems = _problems(quiz.article_id, title, rules, settings)
+    if problems:
+        raise QuizError(problems)
+    # Rules and extra times are replaced whole; flush the removals before the inserts
+    # so the (quiz, position) and (quiz, student) keys never collide.
+    quiz.rules = []
+    quiz.extra_times = []
+    db.session.flush()
+    quiz.class_id = class_id
+    quiz.updated_at = now
+    _apply(quiz, title, rules, settings)
+    db.session.commit()
+    return quiz
+
+
+def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:
+    """Publish (students of the class can start it) or take it back to draft."""
+    quiz.published_at = now if published else None
+    db.session.commit()
+
+
+def owned_quiz(quiz_id: int, teacher_id: int) -> Quiz | None:
+    """The teacher's own class quiz, or None."""
+    return db.session.execute(
+        db.select(Quiz)
+        .options(selectinload(Quiz.rules), selectinload(Quiz.extra_times))
+        .where(Quiz.id == quiz_id, Quiz.owner_id == teacher_id, Quiz.kind == QuizKind.ASSESSMENT)
+    ).scalar_one_or_none()
+
+
+def quizzes_of_teacher(teacher_id: int) -> list[tuple[Quiz, int]]:
+    """The teacher's quizzes, newest first, each with its number of submitted attempts."""
+    submitted = (
+        db.select(func.count(Attempt.id))
+        .where(Attempt.quiz_id == Quiz.id, Attempt.state == AttemptState.SUBMITTED)
+        .correlate(Quiz)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        db.select(Quiz, submitted)
+        .options(joinedload(Quiz.school_class), joinedload(Quiz.article))
+        .where(Quiz.owner_id == teacher_id, Quiz.kind == QuizKind.ASSESSMENT)
+        .order_by(Quiz.created_at.desc())
+    ).all()
+    return [(quiz, count) for quiz, count in rows]
+
+
+def section_question_counts(article_id: int) -> dict[int, dict[int, int]]:
+    """Drawable questions per section and difficulty, for the builder's labels."""
+    counts: dict[int, dict[int, int]] = {}
+    for candidate in live_candidates(article_id):
+        by_difficulty = counts.setdefault(candidate.section_id, {})
+        by_difficulty[candidate.difficulty] = by_difficulty.get(candidate.difficulty, 0) + 1
+    return counts
+
+
+def parse_extra_time(class_id: int, text: str) -> dict[int, int]:
+    """Read "email minutes" lines into {student id: seconds}; raises ``QuizError``."""
+    wanted: list[tuple[int, str, str]] = []
+    problems: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not parts[1].isdigit() or not 0 < int(parts[1]) <= 24 * 60:
+            problems.append(
+                f"Extra time, line {number}: write an email and a number of minutes "
+                f"(1 to 1440), e.g. sam@example.org 15 — got “{line.strip()}”."
+            )
+            continue
+        wanted.append((number, parts[0].lower(), parts[1]))
+    students = dict(
+        db.session.execute(
+            db.select(User.email, User.id)
+            .join(Enrolment, Enrolment.student_id == User.id)
+            .where(
+                Enrolment.class_id == class_id,
+                Enrolment.removed_at.is_(None),
+                User.email.in_([email for _, email, _ in wanted]),
+            )
+        ).all()
+    )
+    extra: dict[int, int] = {}
+    for number, email, minutes in wanted:
+        if email not in students:
+            problems.append(f"Extra time, line {number}: {email} is not a student of this class.")
+        else:
+            extra[students[email]] = int(minutes) * 60
+    if problems:
+        raise QuizError(problems)
+    return extra
 
 
 def quizzes_for_student(student_id: int) -> list[Quiz]:

@@ -65,3 +65,17 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 _DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def promote_to_teacher(email: str) -> User:
+    """Make the account with ``email`` a teacher; raises ``AccountError`` if there is none."""
+    user = db.session.execute(
+        db.select(User).where(User.email == normalise_email(email))
+    ).scalar_one_or_none()
+    if user is None:
+        raise AccountError(f"No account has the email {normalise_email(email)}.")
+    if user.role is Role.TEACHER:
+        raise AccountError(f"{user.email} is already a teacher.")
+    user.role = Role.TEACHER
+    db.session.commit()
+    return user

@@ -26,7 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, Attempt, AttemptState, Quiz
 from quizapp.security import student_required
 from quizapp.services import attempts as attempt_service
-from quizapp.services.attempts import AttemptError, DrawnQuestion
+from quizapp.services.attempts import AnswerLocked, AttemptError, DrawnQuestion
 from quizapp.services.classes import ClassError, join_class
 from quizapp.services.dashboard import student_dashboard
 from quizapp.services.practice import start_practice
@@ -232,6 +232,8 @@ def autosave(attempt_id: int, position: int) -> tuple[WerkzeugResponse, int]:
         response = attempt_service.save_answer(attempt, item, answer, now=utcnow(), grace=_grace())
     except AnswerRejected as error:
         return jsonify(message=str(error)), 400
+    except AnswerLocked as error:
+        return jsonify(message=str(error)), 409
     except AttemptError as error:
         return jsonify(message=str(error), redirect=result_url), 409
     return jsonify(status="saved", saved_at=response.saved_at.isoformat()), 200
