@@ -6,6 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
+BENCH_SIZES ?= 2500 10000
 
 # Marker file: reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed-stamp
@@ -44,6 +45,10 @@ dev: $(INSTALLED) $(SECRET_KEY_FILE)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask bank load
 	$(BIN)/flask --debug run --host $(HOST) --port $(PORT)
+
+# Benchmarks are run on demand; see bench/README.md.
+bench: $(INSTALLED)
+	$(BIN)/python bench/bench_reports.py $(BENCH_SIZES)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

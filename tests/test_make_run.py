@@ -78,6 +78,9 @@ def test_make_run_serves_the_article_and_its_sections(tmp_path: Path) -> None:
     printed = log.read_text()
     assert f"http://127.0.0.1:{port}/" in printed
     assert "flask users create" in printed
+    # First run on an empty database: a demo teacher with a one-time password.
+    assert "Teacher login: demo-teacher@example.org" in printed
+    assert "join code" in printed
 
 
 def run_flask(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
