@@ -126,8 +126,13 @@ def demo_setup_command() -> None:
     if demo is None:
         click.echo("Accounts already exist: no demo accounts created.")
         return
+    made = (
+        "a class and a published quiz"
+        if demo.quiz_title
+        else "and a class (load a bank for a quiz)"
+    )
     click.echo(
-        "Created a demo teacher, a class and a published quiz.\n"
+        f"Created a demo teacher, {made}.\n"
         f"  Teacher login: {demo.email}\n"
         f"  Password:      {demo.password}   (shown once; change it or remove the account "
         "for real use)\n"

@@ -392,6 +392,10 @@ def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = 
     The state change is a conditional UPDATE, so two submissions racing each other
     grade the attempt once.
     """
+    # A deadline that passed unattended ends the attempt at the deadline, not when someone
+    # happened to look at it afterwards (durations stay within the time limit).
+    if automatically and attempt.deadline_at is not None:
+        now = min(now, attempt.deadline_at)
     claimed = db.session.execute(
         db.update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
