@@ -76,15 +76,20 @@ def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgre
         )
         .where(Question.retired_at.is_(None))
     ).all()
-    # Answered means the learner gave an answer; a question skipped in a submitted attempt
-    # has a review card (graded 0) but was not answered.
+    # Answered means the learner gave an answer that was graded (checked, or submitted);
+    # a question skipped in a submitted attempt has a review card (graded 0) but was not
+    # answered, and an answer still open in an attempt counts once it is graded.
     answered = set(
         db.session.execute(
             db.select(QuestionVersion.question_id)
             .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
             .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
             .join(Response, Response.attempt_question_id == AttemptQuestion.id)
-            .where(Attempt.student_id == student_id, Response.answer.is_not(None))
+            .where(
+                Attempt.student_id == student_id,
+                Response.answer.is_not(None),
+                Response.graded_at.is_not(None),
+            )
             .distinct()
         ).scalars()
     )

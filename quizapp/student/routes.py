@@ -147,6 +147,16 @@ def start_quiz(quiz_id: int) -> WerkzeugResponse:
 # ------------------------------------------------------------------------------ attempts
 
 
+def _closed_message(attempt: Attempt) -> str:
+    """Why an answer sent to a submitted attempt was not saved."""
+    if attempt.submitted_automatically:
+        return (
+            "Time is up: this answer arrived after the deadline and was not saved. Your "
+            "attempt was submitted with the answers saved before then."
+        )
+    return "This attempt was already submitted; your last change was not saved."
+
+
 def _item_at(items: list[DrawnQuestion], position: int) -> DrawnQuestion:
     if not 1 <= position <= len(items):
         abort(404, description=f"This attempt has questions 1 to {len(items)}.")
@@ -181,7 +191,7 @@ def question(attempt_id: int, position: int) -> WerkzeugResponse | tuple[str, in
     attempt = _attempt_or_404(attempt_id)
     if attempt.state is AttemptState.SUBMITTED:
         if request.method == "POST":
-            flash("This attempt was already submitted; your last change was not saved.", "error")
+            flash(_closed_message(attempt), "error")
         return redirect(url_for("student.result", attempt_id=attempt.id))
     items = attempt_service.drawn_questions(attempt)
     item = _item_at(items, position)
@@ -223,7 +233,7 @@ def autosave(attempt_id: int, position: int) -> tuple[WerkzeugResponse, int]:
     attempt = _attempt_or_404(attempt_id)
     result_url = url_for("student.result", attempt_id=attempt.id)
     if attempt.state is AttemptState.SUBMITTED:
-        return jsonify(message="This attempt has been submitted.", redirect=result_url), 409
+        return jsonify(message=_closed_message(attempt), redirect=result_url), 409
     item = _item_at(attempt_service.drawn_questions(attempt), position)
     if item.is_final:
         return jsonify(message="This answer is final and can no longer change."), 409

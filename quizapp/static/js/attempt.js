@@ -149,6 +149,16 @@
     return mmss;
   }
 
+  // The result page submits the attempt: first let the last answer reach the server
+  // (the server accepts it within a short grace after the deadline).
+  function goToResultWhenSaved(giveUpAt) {
+    if ((inFlight || readPending()) && Date.now() < giveUpAt) {
+      window.setTimeout(function () { goToResultWhenSaved(giveUpAt); }, 250);
+      return;
+    }
+    window.location.assign(root.dataset.resultUrl);
+  }
+
   function tick() {
     var ms = remaining();
     remainingText.textContent = format(ms);
@@ -163,7 +173,7 @@
     if (ms <= 0) {
       announcer.textContent = "Time is up. Your attempt is being submitted.";
       send();
-      window.setTimeout(function () { window.location.assign(root.dataset.resultUrl); }, 1500);
+      goToResultWhenSaved(Date.now() + 10000);
       return;
     }
     window.setTimeout(tick, 1000);
