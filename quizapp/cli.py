@@ -15,9 +15,20 @@ from flask.cli import AppGroup
 
 from quizapp.database import utcnow
 from quizapp.domain.bank import BankError, read_bank
+from quizapp.domain.interchange import InterchangeError
 from quizapp.models import Role
+from quizapp.services.authoring import AuthoringError
 from quizapp.services.bank import export_bank, load_bank
 from quizapp.services.demo import create_demo
+from quizapp.services.interchange import (
+    EXPORT_FORMATS,
+    IMPORT_FORMATS,
+    export_questions,
+    find_target,
+    import_questions,
+    parse_file,
+    sections_named,
+)
 from quizapp.services.users import AccountError, create_user
 
 bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
@@ -77,13 +88,87 @@ def load_command(path: Path | None) -> None:
 
 @bank_cli.command("export")
 @click.option(
-    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the bank into (created if missing).",
+    "--out", "out_path", required=True, type=click.Path(path_type=Path),
+    help="yaml: the folder to write the bank into; gift, moodle-xml: the file to write.",
 )  # fmt: skip
-def export_command(out_dir: Path) -> None:
-    """Write the database's articles and questions back in the bank format."""
-    written = export_bank(out_dir)
-    click.echo(f"Wrote {len(written)} files to {out_dir}")
+@click.option(
+    "--format", "format_name", default="yaml",
+    type=click.Choice(["yaml", *EXPORT_FORMATS]), show_default=True,
+)  # fmt: skip
+@click.option(
+    "--section", "section_ref", help="Only this section: SECTION-SLUG or ARTICLE-SLUG/SECTION-SLUG."
+)
+def export_command(out_path: Path, format_name: str, section_ref: str | None) -> None:
+    """Write the database's questions out: the bank format, GIFT or Moodle XML."""
+    if format_name == "yaml":
+        if section_ref:
+            raise click.ClickException("--section works with --format gift or moodle-xml")
+        written = export_bank(out_path)
+        click.echo(f"Wrote {len(written)} files to {out_path}")
+        return
+    section_id = None
+    if section_ref:
+        article_slug, _, section_slug = section_ref.rpartition("/")
+        matches = sections_named(section_slug, article_slug or None)
+        if len(matches) != 1:
+            raise click.ClickException(
+                f"no section '{section_ref}'"
+                if not matches
+                else f"'{section_ref}' names sections in several articles; "
+                "write ARTICLE-SLUG/SECTION-SLUG"
+            )
+        section_id = matches[0].id
+    text = export_questions(format_name, section_id)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {out_path}")
+
+
+@bank_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "format_name", required=True, type=click.Choice(list(IMPORT_FORMATS)),
+    help="The file's format.",
+)  # fmt: skip
+@click.option("--article", "article_slug", required=True, help="Slug of the article.")
+@click.option("--section", "section_slug", required=True, help="Slug of the section.")
+@click.option("--dry-run", is_flag=True, help="Check and list the questions; save nothing.")
+def import_command(
+    file: Path, format_name: str, article_slug: str, section_slug: str, dry_run: bool
+) -> None:
+    """Import the questions in FILE into one section, all or nothing."""
+    target = find_target(article_slug, section_slug)
+    if target is None:
+        raise click.ClickException(
+            f"no section '{section_slug}' in an article '{article_slug}' "
+            "(see the article page for the slugs)"
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"{file}: {error.strerror}") from error
+    try:
+        questions = parse_file(
+            data, str(file), format_name, max_bytes=current_app.config["IMPORT_MAX_BYTES"]
+        )
+    except InterchangeError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found; nothing was imported.", err=True)
+        sys.exit(1)
+    for question in questions:
+        click.echo(f"  {question.type_name:<10} {question.id}: {question.prompt[:70]}")
+    if dry_run:
+        click.echo(f"{len(questions)} questions would be imported (dry run: nothing saved).")
+        return
+    try:
+        import_questions(target, questions, author_id=None, now=utcnow())
+    except AuthoringError as error:
+        raise click.ClickException("; ".join(error.problems)) from error
+    click.echo(
+        f"Imported {len(questions)} questions into '{target.section.title}'. They have no "
+        "evidence yet: add a quote from the section to each (the bank flags them)."
+    )
 
 
 @users_cli.command("create")

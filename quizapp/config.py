@@ -26,7 +26,8 @@ class DefaultConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # Above IMPORT_MAX_BYTES, so an oversized import gets our message rather than a 413.
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
     # Where `flask bank load` and `make run` read the question bank from.
     BANK_PATH = "questions"
@@ -35,6 +36,8 @@ class DefaultConfig:
     # Failed logins allowed per account and per client address before a 429.
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # Largest question file a teacher may import (GIFT, Moodle XML, Aiken).
+    IMPORT_MAX_BYTES = 5 * 1024 * 1024
     # `make run` on an empty database creates a demo teacher; turn off for real deployments.
     DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Text, and_, cast, func
@@ -179,13 +179,54 @@ def save_question(
     return row
 
 
+def add_questions(
+    *,
+    article_id: int,
+    section_id: int,
+    questions: Sequence[DomainQuestion],
+    author_id: int | None,
+    now: dt.datetime,
+) -> list[Question]:
+    """Add several new questions to one section in one transaction (an import).
+
+    All or nothing: an evidence quote missing from the section (imports usually carry
+    none) raises :class:`AuthoringError` naming each question, and nothing is written.
+    """
+    section, problems = _section_problem(article_id, section_id)
+    if section is None:
+        raise AuthoringError([problem.message for problem in problems])
+    misses = [
+        f"Question {n} ({question.id}): evidence not found in section '{section.title}'."
+        for n, question in enumerate(questions, start=1)
+        if _evidence_problem(section, question.evidence) is not None
+    ]
+    if misses:
+        raise AuthoringError(misses)
+    try:
+        # Imported questions keep their own names (GIFT titles, XML names) as bank ids.
+        rows = [
+            _add_question(section, question, author_id, now, id_base=question.id)
+            for question in questions
+        ]
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return rows
+
+
 def _add_question(
-    section: Section, question: DomainQuestion, author_id: int, now: dt.datetime
+    section: Section,
+    question: DomainQuestion,
+    author_id: int | None,
+    now: dt.datetime,
+    *,
+    id_base: str | None = None,
 ) -> Question:
     row = Question(
         article_id=section.article_id,
         section_id=section.id,
-        bank_id=_free_bank_id(section.article_id, question.prompt),
+        bank_id=_free_bank_id(section.article_id, id_base or question.prompt),
         current_version_number=1,
         evidence_stale=False,
         created_at=now,

@@ -17,4 +17,11 @@ def _teachers_only() -> None:
     """Every route here is for logged-in teachers; students get a 403."""
 
 
-from quizapp.teacher import articles, classes, questions, quizzes, reports  # noqa: E402, F401
+from quizapp.teacher import (  # noqa: E402, F401
+    articles,
+    classes,
+    interchange,
+    questions,
+    quizzes,
+    reports,
+)

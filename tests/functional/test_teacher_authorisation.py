@@ -183,6 +183,9 @@ def _post_expectations(world: World) -> dict[str, tuple[dict, int, str | None]]:
         "teacher.new_article": ({}, 400, None),
         # A form without the text field keeps the stored text: saved unchanged.
         "teacher.edit_article": ({}, 302, f"/teacher/articles/{world.article_id}/edit"),
+        # Imports posted without a file: the upload form comes back with its errors.
+        "teacher.import_upload": ({}, 400, None),
+        "teacher.import_confirm": ({}, 400, None),
     }
 
 

@@ -1,0 +1,136 @@
+"""Importing questions from GIFT, Moodle XML and Aiken files, and exporting them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.orm import joinedload
+
+from quizapp.domain.interchange import InterchangeError, InterchangeProblem
+from quizapp.domain.interchange.aiken import parse_aiken
+from quizapp.domain.interchange.gift import dump_gift, parse_gift
+from quizapp.domain.interchange.moodle_xml import dump_moodle_xml, parse_moodle_xml
+from quizapp.domain.questions import Question as DomainQuestion
+from quizapp.extensions import db
+from quizapp.models import Article, Question, Section
+from quizapp.services.authoring import add_questions
+from quizapp.services.questions import version_to_domain
+
+Parser = Callable[[bytes, str], list[DomainQuestion]]
+IMPORT_FORMATS: dict[str, tuple[str, Parser]] = {
+    "gift": ("GIFT", parse_gift),
+    "moodle-xml": ("Moodle XML", parse_moodle_xml),
+    "aiken": ("Aiken", parse_aiken),
+}
+EXPORT_FORMATS: dict[str, Callable[..., str]] = {
+    "gift": dump_gift,
+    "moodle-xml": dump_moodle_xml,
+}
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """The section imported questions go to."""
+
+    article: Article
+    section: Section
+
+
+def find_target(article_slug: str, section_slug: str) -> ImportTarget | None:
+    """The section with these slugs, or None."""
+    section = db.session.execute(
+        db.select(Section)
+        .join(Article, Article.id == Section.article_id)
+        .options(joinedload(Section.article))
+        .where(Article.slug == article_slug, Section.slug == section_slug)
+    ).scalar_one_or_none()
+    return ImportTarget(section.article, section) if section else None
+
+
+def parse_file(
+    data: bytes, filename: str, format_name: str, *, max_bytes: int
+) -> list[DomainQuestion]:
+    """Parse an uploaded file; raises ``InterchangeError`` listing every problem.
+
+    Files over ``max_bytes`` are refused before any parsing.
+    """
+    if format_name not in IMPORT_FORMATS:
+        raise InterchangeError(
+            [
+                InterchangeProblem(
+                    path=filename,
+                    message=f"unknown format '{format_name}'; use one of "
+                    + ", ".join(IMPORT_FORMATS),
+                )
+            ]
+        )
+    if len(data) > max_bytes:
+        raise InterchangeError(
+            [
+                InterchangeProblem(
+                    path=filename,
+                    message=f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
+                )
+            ]
+        )
+    questions = IMPORT_FORMATS[format_name][1](data, filename)
+    if not questions:
+        raise InterchangeError(
+            [InterchangeProblem(path=filename, message="the file holds no questions")]
+        )
+    return questions
+
+
+def import_questions(
+    target: ImportTarget,
+    questions: Sequence[DomainQuestion],
+    *,
+    author_id: int | None,
+    now: dt.datetime,
+) -> list[Question]:
+    """Add every question to the section in one transaction (all or nothing)."""
+    return add_questions(
+        article_id=target.article.id,
+        section_id=target.section.id,
+        questions=questions,
+        author_id=author_id,
+        now=now,
+    )
+
+
+def current_questions(section_id: int | None = None) -> list[DomainQuestion]:
+    """The current version of every unretired question (of one section, if given)."""
+    query = (
+        db.select(Question)
+        .options(joinedload(Question.current_version))
+        .where(Question.retired_at.is_(None))
+        .order_by(Question.article_id, Question.section_id, Question.id)
+    )
+    if section_id is not None:
+        query = query.where(Question.section_id == section_id)
+    return [
+        version_to_domain(q.current_version, q.bank_id) for q in db.session.execute(query).scalars()
+    ]
+
+
+def sections_named(section_slug: str, article_slug: str | None = None) -> list[Section]:
+    """Sections with this slug (in the given article, if any)."""
+    query = (
+        db.select(Section)
+        .join(Article, Article.id == Section.article_id)
+        .where(Section.slug == section_slug)
+    )
+    if article_slug:
+        query = query.where(Article.slug == article_slug)
+    return list(db.session.execute(query).scalars())
+
+
+def export_questions(format_name: str, section_id: int | None = None) -> str:
+    """Current questions (of one section, or all) as GIFT or Moodle XML text.
+
+    One section is written under a category named after it.
+    """
+    category = db.session.get(Section, section_id).title if section_id is not None else None
+    return EXPORT_FORMATS[format_name](current_questions(section_id), category=category)
