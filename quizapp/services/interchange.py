@@ -49,6 +49,18 @@ def find_target(article_slug: str, section_slug: str) -> ImportTarget | None:
     return ImportTarget(section.article, section) if section else None
 
 
+def check_size(size: int, filename: str, *, max_bytes: int) -> None:
+    """Refuse a file over the limit, saying how big it is, before anything reads it."""
+    if size > max_bytes:
+        raise InterchangeError(
+            [
+                InterchangeProblem(
+                    path=filename, message=f"the file is {size:,} bytes; the limit is {max_bytes:,}"
+                )
+            ]
+        )
+
+
 def parse_file(
     data: bytes, filename: str, format_name: str, *, max_bytes: int
 ) -> list[DomainQuestion]:
@@ -66,15 +78,7 @@ def parse_file(
                 )
             ]
         )
-    if len(data) > max_bytes:
-        raise InterchangeError(
-            [
-                InterchangeProblem(
-                    path=filename,
-                    message=f"the file is {len(data):,} bytes; the limit is {max_bytes:,}",
-                )
-            ]
-        )
+    check_size(len(data), filename, max_bytes=max_bytes)
     questions = IMPORT_FORMATS[format_name][1](data, filename)
     if not questions:
         raise InterchangeError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -23,6 +24,7 @@ from quizapp.services.authoring import AuthoringError, articles_with_sections
 from quizapp.services.interchange import (
     IMPORT_FORMATS,
     ImportTarget,
+    check_size,
     import_questions,
     parse_file,
 )
@@ -83,15 +85,20 @@ def import_upload() -> str | tuple[str, int]:
             400 if form.is_submitted() else 200
         )
     upload = form.file.data
-    data = upload.read(current_app.config["IMPORT_MAX_BYTES"] + 1)
     filename = upload.filename or "upload"
     target = _target(form.section_id.data)
+    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
     try:
+        # Measure before reading, so an oversized file is refused with its real size.
+        upload.stream.seek(0, io.SEEK_END)
+        check_size(upload.stream.tell(), filename, max_bytes=max_bytes)
+        upload.stream.seek(0)
+        data = upload.read()
         questions = parse_file(
             data,
             filename,
             form.format_name.data,
-            max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+            max_bytes=max_bytes,
         )
     except InterchangeError as error:
         return render_template(
