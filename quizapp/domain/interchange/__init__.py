@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from quizapp.domain.text import slugify
 
-__all__ = ["InterchangeError", "InterchangeProblem", "unique_id"]
+__all__ = ["InterchangeError", "InterchangeProblem", "decode_text", "unique_id"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -55,3 +55,38 @@ def unique_id(base: str, taken: set[str]) -> str:
         candidate, n = f"{stem}-{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+def decode_text(data: bytes | str, path: str) -> str:
+    """The file's text without a byte-order mark; refuse anything that is not UTF-8.
+
+    The problem names the line and column where decoding stopped, and the byte.
+    """
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError as error:
+            line = data.count("\n", 0, error.start) + 1
+            column = error.start - (data.rfind("\n", 0, error.start) + 1) + 1
+            message = "not UTF-8: the text holds a lone surrogate character, not valid Unicode"
+            problem = InterchangeProblem(path=path, message=message, line=line, column=column)
+            raise InterchangeError([problem]) from None
+        return data.removeprefix("\ufeff")
+    if not isinstance(data, bytes | bytearray | memoryview):
+        message = f"expected the bytes or text of a file, not {type(data).__name__}"
+        raise InterchangeError([InterchangeProblem(path=path, message=message)])
+    raw = bytes(data)
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line = raw.count(b"\n", 0, start) + 1
+        line_start = raw.rfind(b"\n", 0, start) + 1
+        column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        message = (
+            f"not UTF-8: byte 0x{raw[start]:02x} cannot be decoded ({error.reason}){hint}; "
+            "save the file as UTF-8"
+        )
+        problem = InterchangeProblem(path=path, message=message, line=line, column=column)
+        raise InterchangeError([problem]) from None

@@ -14,7 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from quizapp.domain.interchange import InterchangeError, InterchangeProblem, unique_id
+from quizapp.domain.interchange import (
+    InterchangeError,
+    InterchangeProblem,
+    decode_text,
+    unique_id,
+)
 from quizapp.domain.questions import (
     Question,
     QuestionInvalid,
@@ -49,35 +54,6 @@ class _Open:
     column: int
     options: list[_Option] = field(default_factory=list)
     broken: bool = False
-
-
-def _decode(data: bytes | str, path: str) -> str:
-    """The file's text; raise InterchangeError at the line where it stops being UTF-8."""
-    if isinstance(data, str):
-        try:
-            data.encode("utf-8")
-        except UnicodeEncodeError as error:
-            line = data.count("\n", 0, error.start) + 1
-            column = error.start - (data.rfind("\n", 0, error.start) + 1) + 1
-            message = "not UTF-8: the text holds a lone surrogate character, not valid Unicode"
-            problem = InterchangeProblem(path=path, message=message, line=line, column=column)
-            raise InterchangeError([problem]) from None
-        return data.removeprefix("\ufeff")
-    raw = bytes(data)
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        start = error.start
-        line = raw.count(b"\n", 0, start) + 1
-        line_start = raw.rfind(b"\n", 0, start) + 1
-        column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
-        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        message = (
-            f"not UTF-8: byte 0x{raw[start]:02x} cannot be decoded ({error.reason}){hint}; "
-            "save the file as UTF-8"
-        )
-        problem = InterchangeProblem(path=path, message=message, line=line, column=column)
-        raise InterchangeError([problem]) from None
 
 
 def _in_aiken_terms(message: str, options: list[_Option]) -> str:
@@ -244,7 +220,7 @@ def parse_aiken(data: bytes | str, path: str) -> list[Question]:
     an ANSWER line, and anything our own validation rejects (e.g. HTML in a prompt, or
     two options with the same text). Never raises anything else.
     """
-    text = _decode(data, path)
+    text = decode_text(data, path)
     parser = _Parser(path)
     for number, raw in enumerate(_LINE_BREAK.split(text), 1):
         parser.feed(number, raw)

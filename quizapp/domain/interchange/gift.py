@@ -22,7 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from quizapp.domain.interchange import InterchangeError, InterchangeProblem, unique_id
+from quizapp.domain.interchange import (
+    InterchangeError,
+    InterchangeProblem,
+    decode_text,
+    unique_id,
+)
 from quizapp.domain.interchange.moodle_xml import html_to_text
 from quizapp.domain.questions import (
     Matching,
@@ -718,39 +723,6 @@ def _convert(text: str, fmt: str) -> str:
 # ------------------------------------------------------------------------------- parsing
 
 
-def _decode(data: str | bytes, path: str) -> str:
-    if isinstance(data, str):
-        try:
-            data.encode("utf-8")
-        except UnicodeEncodeError as error:
-            line = data.count("\n", 0, error.start) + 1
-            column = error.start - (data.rfind("\n", 0, error.start) + 1) + 1
-            message = "not UTF-8: the text holds an unpaired surrogate, which no file can hold"
-            raise InterchangeError(
-                [InterchangeProblem(path=path, message=message, line=line, column=column)]
-            ) from None
-        return data.removeprefix("\ufeff")
-    if not isinstance(data, bytes | bytearray | memoryview):
-        message = f"expected the text of a GIFT file, not {type(data).__name__}"
-        raise InterchangeError([InterchangeProblem(path=path, message=message)])
-    raw = bytes(data)
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        byte = raw[error.start]
-        message = (
-            f"not UTF-8: byte 0x{byte:02x} cannot be decoded ({error.reason}); save the file "
-            "as UTF-8 and import it again"
-        )
-        raise InterchangeError(
-            [InterchangeProblem(path=path, message=message, line=line, column=column)]
-        ) from None
-
-
 def _chunks(text: str) -> list[list[tuple[int, str]]]:
     """Split into questions at blank lines, as Moodle does; lines keep their numbers."""
     chunks: list[list[tuple[int, str]]] = []
@@ -803,7 +775,7 @@ def parse_gift(text_or_bytes: str | bytes, path: str) -> list[Question]:
     prompt), made unique within the file; tags come from ``[tag:...]`` comment markers
     and from the last segment of the current ``$CATEGORY:``.
     """
-    text = _decode(text_or_bytes, path)
+    text = decode_text(text_or_bytes, path)
     problems: list[InterchangeProblem] = []
     questions: list[Question] = []
     taken: set[str] = set()

@@ -26,7 +26,12 @@ import defusedxml.ElementTree as SafeElementTree
 import nh3
 from defusedxml import DefusedXmlException
 
-from quizapp.domain.interchange import InterchangeError, InterchangeProblem, unique_id
+from quizapp.domain.interchange import (
+    InterchangeError,
+    InterchangeProblem,
+    decode_text,
+    unique_id,
+)
 from quizapp.domain.questions import (
     Matching,
     MultipleChoice,
@@ -76,7 +81,7 @@ _UNSUPPORTED = {
         "with fixed choices"
     ),
     "randomsamatch": "it draws short-answer questions at random when the quiz starts",
-    "random": "it is a placeholder for a question drawn at random from a category",
+    "random": "it stands for a question drawn at random from a category",
     "ddwtos": "drag-and-drop into text has no counterpart among our question types",
     "gapselect": "select-missing-words has no counterpart among our question types",
     "ddimageortext": "it is built on an image, and our questions hold no images",
@@ -221,35 +226,6 @@ def html_to_text(html: str) -> str:
 
 
 # ------------------------------------------------------------------------------ reading
-
-
-def _decode(data: bytes | str, path: str) -> str:
-    """The file's text; raise InterchangeError at the line where it stops being UTF-8."""
-    if isinstance(data, str):
-        try:
-            data.encode("utf-8")
-        except UnicodeEncodeError as error:
-            line = data.count("\n", 0, error.start) + 1
-            column = error.start - (data.rfind("\n", 0, error.start) + 1) + 1
-            message = "not UTF-8: the text holds a lone surrogate character, not valid Unicode"
-            problem = InterchangeProblem(path=path, message=message, line=line, column=column)
-            raise InterchangeError([problem]) from None
-        return data.removeprefix("\ufeff")
-    raw = bytes(data)
-    try:
-        return raw.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        start = error.start
-        line = raw.count(b"\n", 0, start) + 1
-        line_start = raw.rfind(b"\n", 0, start) + 1
-        column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
-        hint = " (it looks like UTF-16)" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        message = (
-            f"not UTF-8: byte 0x{raw[start]:02x} cannot be decoded ({error.reason}){hint}; "
-            "save the file as UTF-8"
-        )
-        problem = InterchangeProblem(path=path, message=message, line=line, column=column)
-        raise InterchangeError([problem]) from None
 
 
 def _parse_xml(text: str, path: str) -> Element:
@@ -763,7 +739,7 @@ def parse_moodle_xml(data: bytes | str, path: str) -> list[Question]:
     validation rejects. ``category`` pseudo-questions add their last path segment as a tag
     to the questions that follow them. Never raises anything else.
     """
-    text = _decode(data, path)
+    text = decode_text(data, path)
     problems: list[InterchangeProblem] = []
     root = _parse_xml(text, path)
     if root.tag != "quiz":

@@ -639,9 +639,9 @@ def test_duplicate_prompts_are_fine_ids_differ() -> None:
         (b"Q{T}\r\n\r\nR{F}", None),
         (b"Q{T}\n\n\xc3", (3, 1, "not UTF-8: byte 0xc3 cannot be decoded")),
         (b"\xff\xfeQ\x00{\x00", (1, 1, "not UTF-8: byte 0xff")),
-        ("Q{T}\ud800", (1, 5, "not UTF-8: the text holds an unpaired surrogate")),
-        (None, (None, None, "expected the text of a GIFT file, not NoneType")),
-        (42, (None, None, "expected the text of a GIFT file, not int")),
+        ("Q{T}\ud800", (1, 5, "not UTF-8: the text holds a lone surrogate character")),
+        (None, (None, None, "expected the bytes or text of a file, not NoneType")),
+        (42, (None, None, "expected the bytes or text of a file, not int")),
     ],
 )
 def test_encodings(data: object, expected: tuple[int | None, int | None, str] | None) -> None:
