@@ -35,7 +35,3 @@ class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Log in")
-
-
-class EmptyForm(FlaskForm):
-    """A POST-only button: just the CSRF token."""

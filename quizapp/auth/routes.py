@@ -15,9 +15,10 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from quizapp.auth.forms import EmptyForm, LoginForm, SignupForm
+from quizapp.auth.forms import LoginForm, SignupForm
 from quizapp.database import utcnow
 from quizapp.extensions import limiter
+from quizapp.forms import EmptyForm
 from quizapp.models import Role, User
 from quizapp.security import safe_next_path
 from quizapp.services.users import AccountError, authenticate, create_user, normalise_email

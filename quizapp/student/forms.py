@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from quizapp.models import Article
 from quizapp.services.practice import MAX_PRACTICE_QUESTIONS
 
 
@@ -35,7 +36,7 @@ class PracticeForm(FlaskForm):
     )
     submit = SubmitField("Start practice")
 
-    def set_sections(self, articles: list) -> None:  # list[Article], sections loaded
+    def set_sections(self, articles: list[Article]) -> None:
         """Offer "All sections" and each section, grouped by article.
 
         Values are ``article-<id>`` (all sections of it) or ``section-<id>``.

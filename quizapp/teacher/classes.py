@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quizapp.database import utcnow
+from quizapp.forms import EmptyForm
 from quizapp.models import SchoolClass
 from quizapp.services.classes import (
     ClassError,
@@ -21,7 +22,7 @@ from quizapp.services.classes import (
 from quizapp.services.quizzes import quizzes_of_teacher
 from quizapp.services.users import AccountError, promote_to_teacher
 from quizapp.teacher import blueprint
-from quizapp.teacher.forms import ClassForm, EmptyForm, PromoteForm
+from quizapp.teacher.forms import ClassForm, PromoteForm
 
 
 def get_owned_class_or_404(class_id: int) -> SchoolClass:

@@ -36,10 +36,6 @@ FEEDBACK_LABELS = {
 }
 
 
-class EmptyForm(FlaskForm):
-    """A POST-only button: just the CSRF token."""
-
-
 class ClassForm(FlaskForm):
     """A new class."""
 

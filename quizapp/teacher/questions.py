@@ -13,9 +13,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quizapp.auth.forms import EmptyForm
 from quizapp.database import utcnow
 from quizapp.domain.questions import QuestionInvalid
+from quizapp.forms import EmptyForm
 from quizapp.models import Article
 from quizapp.security import safe_next_path
 from quizapp.services import authoring

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from quizapp.database import utcnow
 from quizapp.extensions import db
+from quizapp.forms import EmptyForm
 from quizapp.models import Article, FeedbackTiming, GradingMethod, Quiz, QuizKind
 from quizapp.services import attempts as attempt_service
 from quizapp.services.classes import classes_taught_by
@@ -26,7 +27,7 @@ from quizapp.services.quizzes import (
 )
 from quizapp.services.reports import quiz_attempts, teacher_attempt
 from quizapp.teacher import blueprint
-from quizapp.teacher.forms import EmptyForm, QuizForm
+from quizapp.teacher.forms import QuizForm
 
 
 def get_owned_quiz_or_404(quiz_id: int) -> Quiz:
