@@ -7,6 +7,7 @@ database that is set but unreachable makes the tests fail, never skip.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +36,20 @@ def settings_for(database_url: str) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "BANK_PATH": str(BANK_PATH),
     }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fewer_gc_pauses() -> Iterator[None]:
+    """Run CPython's cyclic garbage collector less often during the run.
+
+    Every test builds a whole app (engine, Jinja environment, ORM state) that dies as
+    reference cycles; with the default thresholds, full collections over the growing heap
+    took about a sixth of the run time. Nothing here depends on when garbage is collected.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(5000, 20, 20)
+    yield
+    gc.set_threshold(*before)
 
 
 @pytest.fixture

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import html as html_module
 import random
 import re
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from html.parser import HTMLParser
@@ -78,23 +76,6 @@ _FAST_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1")
 
 
 # ---------------------------------------------------------------------------- speed-ups
-
-
-@contextmanager
-def fewer_gc_pauses() -> Iterator[None]:
-    """Run CPython's cyclic garbage collector less often; restore the thresholds after.
-
-    Every test builds a whole app (engine, Jinja environment, ORM state) that dies as
-    reference cycles; with the default thresholds, full collections over the growing heap
-    took about a sixth of these modules' run time. Nothing here depends on when garbage
-    is collected.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(5000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 class _SharedBytecodeCache(BytecodeCache):
@@ -492,6 +473,19 @@ def parse(html: str) -> _PageParser:
     parser.feed(html)
     parser.close()
     return parser
+
+
+def field_error(html: str, field_id: str) -> str | None:
+    """The error shown in ``field_id``'s own field block, right after its input."""
+    block = re.search(
+        rf'<div class="field field-error">((?:(?!</div>).)*id="{field_id}"(?:(?!</div>).)*)</div>',
+        html,
+        re.S,
+    )
+    if block is None:
+        return None
+    error = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', block.group(1), re.S)
+    return html_module.unescape(error.group(1)).strip() if error else None
 
 
 def page_text(html: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import Subquery, func
 
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
@@ -27,8 +27,11 @@ class SectionView:
     question_count: int
 
 
-def _live_question_counts():
-    # Retired questions are kept for old attempts but no longer count as the bank's.
+def live_question_counts() -> Subquery:
+    """Questions per section, as a subquery (section_id, question_count).
+
+    Retired questions are kept for old attempts but no longer count as the bank's.
+    """
     return (
         db.select(Question.section_id, func.count(Question.id).label("question_count"))
         .where(Question.retired_at.is_(None))
@@ -39,7 +42,7 @@ def _live_question_counts():
 
 def list_articles() -> list[ArticleSummary]:
     """Every article with its section and question counts, in one query."""
-    counts = _live_question_counts()
+    counts = live_question_counts()
     rows = db.session.execute(
         db.select(
             Article,
@@ -64,7 +67,7 @@ def get_article_sections(slug: str) -> tuple[Article, list[SectionView]] | None:
     ).scalar_one_or_none()
     if article is None:
         return None
-    counts = _live_question_counts()
+    counts = live_question_counts()
     rows = db.session.execute(
         db.select(Section, func.coalesce(counts.c.question_count, 0))
         .outerjoin(counts, counts.c.section_id == Section.id)

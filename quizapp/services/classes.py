@@ -31,16 +31,21 @@ def new_join_code(rng: random.Random = _system_random) -> str:
     return "".join(rng.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
 
 
-def create_class(teacher: User, name: str, *, now: dt.datetime) -> SchoolClass:
-    """A new class for ``teacher`` with a fresh, unused join code."""
-    name = name.strip()
-    if not name:
-        raise ClassError("the class name is empty")
+def _unused_join_code() -> str:
     code = new_join_code()
     while db.session.execute(
         db.select(SchoolClass.id).where(SchoolClass.join_code == code)
     ).first():
         code = new_join_code()
+    return code
+
+
+def create_class(teacher: User, name: str, *, now: dt.datetime) -> SchoolClass:
+    """A new class for ``teacher`` with a fresh, unused join code."""
+    name = name.strip()
+    if not name:
+        raise ClassError("the class name is empty")
+    code = _unused_join_code()
     school_class = SchoolClass(name=name, teacher_id=teacher.id, join_code=code, created_at=now)
     db.session.add(school_class)
     db.session.commit()
@@ -112,11 +117,7 @@ def classes_taught_by(teacher_id: int) -> list[tuple[SchoolClass, int]]:
 
 def regenerate_join_code(school_class: SchoolClass) -> str:
     """Give the class a new code; the old one stops working (e.g. after it leaked)."""
-    code = new_join_code()
-    while db.session.execute(
-        db.select(SchoolClass.id).where(SchoolClass.join_code == code)
-    ).first():
-        code = new_join_code()
+    code = _unused_join_code()
     school_class.join_code = code
     db.session.commit()
     return code

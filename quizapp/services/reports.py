@@ -40,6 +40,7 @@ from quizapp.models import (
     Section,
     User,
 )
+from quizapp.services.articles import live_question_counts
 from quizapp.services.attempts import attempt_query, finalise_expired_attempts
 from quizapp.services.questions import version_to_domain
 
@@ -90,6 +91,18 @@ def teacher_attempt(quiz_id: int, attempt_id: int) -> Attempt | None:
 # ----------------------------------------------------------------------------- gradebook
 
 
+def current_students(class_id: int) -> list[User]:
+    """The class's students who have not been removed, by name."""
+    return list(
+        db.session.execute(
+            db.select(User)
+            .join(Enrolment, Enrolment.student_id == User.id)
+            .where(Enrolment.class_id == class_id, Enrolment.removed_at.is_(None))
+            .order_by(User.name, User.email)
+        ).scalars()
+    )
+
+
 @dataclass(frozen=True)
 class GradeCell:
     """A student's grade on one quiz by its grading method, out of ``max_score``."""
@@ -135,14 +148,7 @@ def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gra
             .order_by(Quiz.created_at, Quiz.id)
         ).scalars()
     )
-    students = list(
-        db.session.execute(
-            db.select(User)
-            .join(Enrolment, Enrolment.student_id == User.id)
-            .where(Enrolment.class_id == school_class.id, Enrolment.removed_at.is_(None))
-            .order_by(User.name, User.email)
-        ).scalars()
-    )
+    students = current_students(school_class.id)
     scores: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
     if quizzes:
         for student_id, quiz_id, score, max_score in db.session.execute(
@@ -581,20 +587,10 @@ class MasteryGrid:
 
 def class_mastery(school_class: SchoolClass) -> MasteryGrid:
     """Mean latest grade per section for each current student, unseen counting 0."""
-    students = list(
-        db.session.execute(
-            db.select(User)
-            .join(Enrolment, Enrolment.student_id == User.id)
-            .where(Enrolment.class_id == school_class.id, Enrolment.removed_at.is_(None))
-            .order_by(User.name, User.email)
-        ).scalars()
-    )
+    students = current_students(school_class.id)
+    counts = live_question_counts()
     question_counts = dict(
-        db.session.execute(
-            db.select(Question.section_id, func.count(Question.id))
-            .where(Question.retired_at.is_(None))
-            .group_by(Question.section_id)
-        ).all()
+        db.session.execute(db.select(counts.c.section_id, counts.c.question_count)).all()
     )
     sections = [
         s

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -30,7 +29,6 @@ from tests.factories import (
     create_assessment,
     create_student,
     enrol,
-    fewer_gc_pauses,
     freeze_views,
     items_of,
     logged_in_client,
@@ -47,12 +45,6 @@ from tests.factories import (
 )
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "short", "numeric", "matching", "ordering")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 # ------------------------------------------------------------------------------ fixtures

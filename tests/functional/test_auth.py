@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html as html_module
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -18,19 +17,13 @@ from tests.factories import (
     create_student,
     create_teacher,
     csrf_token,
-    fewer_gc_pauses,
+    field_error,
     login,
     page_text,
     token_for,
 )
 
 WRONG_PASSWORD = "not the password at all"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 @pytest.fixture
@@ -49,19 +42,6 @@ def _users(app: Flask) -> list[tuple[str, Role]]:
             (user.email, user.role)
             for user in db.session.execute(db.select(User).order_by(User.id)).scalars()
         ]
-
-
-def _field_error(html: str, field_id: str) -> str | None:
-    """The error shown in ``field_id``'s own block, right after its input."""
-    block = re.search(
-        rf'<div class="field field-error">((?:(?!</div>).)*id="{field_id}"(?:(?!</div>).)*)</div>',
-        html,
-        re.S,
-    )
-    if block is None:
-        return None
-    error = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', block.group(1), re.S)
-    return html_module.unescape(error.group(1)).strip() if error else None
 
 
 def _input_value(html: str, field_id: str) -> str | None:
@@ -144,7 +124,7 @@ def test_signup_with_bad_input_explains_next_to_the_field_and_creates_nothing(
         case = (name, email, password)
         html = response.get_data(as_text=True)
         assert response.status_code == 200, case
-        assert _field_error(html, field) == message, case
+        assert field_error(html, field) == message, case
         described = re.search(rf'<[^>]*\bid="{field}"[^>]*>', html).group(0)
         assert f"{field}-error" in described and 'aria-invalid="true"' in described, case
         # What was typed stays (but never the password).
@@ -183,7 +163,7 @@ def test_a_wrong_password_or_unknown_email_is_refused_with_one_message(
 
         html = response.get_data(as_text=True)
         assert response.status_code == 200
-        message = _field_error(html, "password")
+        message = field_error(html, "password")
         assert message == "That email and password do not match an account.", email
         assert _input_value(html, "email") == email
         assert WRONG_PASSWORD not in html

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,7 +23,6 @@ from tests.factories import (
     create_assessment,
     create_class,
     create_student,
-    fewer_gc_pauses,
     logged_in_client,
     login,
     parse,
@@ -36,12 +35,6 @@ from tests.factories import (
 )
 
 # ------------------------------------------------------------------------------ fixtures
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html as html_module
 import re
-from collections.abc import Iterator
 
 import pytest
 from flask import Flask
@@ -31,7 +30,7 @@ from tests.factories import (
     build_class_world,
     correct_answer,
     create_class,
-    fewer_gc_pauses,
+    field_error,
     freeze_views,
     items_of,
     logged_in_client,
@@ -43,12 +42,6 @@ from tests.factories import (
 from tests.helpers import SECTION_TITLES
 
 ECONOMY_TITLE = "What are their economic ties?"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 @pytest.fixture
@@ -79,18 +72,6 @@ def ada(app: Flask, world: ClassWorld, clock: Clock) -> FlaskClient:
 def bob(app: Flask, world: ClassWorld, clock: Clock) -> FlaskClient:
     """Bob has no attempts yet (Ada has an open one with a saved answer)."""
     return logged_in_client(app, "bob@example.com")
-
-
-def _field_error(html: str, field_id: str) -> str | None:
-    block = re.search(
-        rf'<div class="field field-error">((?:(?!</div>).)*id="{field_id}"(?:(?!</div>).)*)</div>',
-        html,
-        re.S,
-    )
-    if block is None:
-        return None
-    error = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', block.group(1), re.S)
-    return html_module.unescape(error.group(1)).strip() if error else None
 
 
 def _count(app: Flask, model: type) -> int:
@@ -191,7 +172,7 @@ def test_a_wrong_class_code_gets_a_message_and_joins_nothing(
 
         assert response.status_code == 400, code
         html = response.get_data(as_text=True)
-        assert _field_error(html, "code") == message, code
+        assert field_error(html, "code") == message, code
         assert _count(app, Enrolment) == before, code
 
 
@@ -286,7 +267,7 @@ def test_asking_for_more_questions_than_the_section_has_explains_why(
     response = _practise(ada, f"section-{world.section_ids[ECONOMY]}", 12)
 
     assert response.status_code == 400
-    error = _field_error(response.get_data(as_text=True), "question_count")
+    error = field_error(response.get_data(as_text=True), "question_count")
     assert error is not None
     assert ECONOMY_TITLE in error
     assert "asks for 12 questions" in error
@@ -314,7 +295,7 @@ def test_an_out_of_range_question_count_gets_a_message(
         response = _practise(ada, f"section-{world.section_ids[ECONOMY]}", count)
 
         assert response.status_code == 400, count
-        error = _field_error(response.get_data(as_text=True), "question_count")
+        error = field_error(response.get_data(as_text=True), "question_count")
         assert error, count
         if message:
             assert message in error, (count, error)
@@ -328,7 +309,7 @@ def test_an_unknown_section_is_refused(app: Flask, world: ClassWorld, ada: Flask
         response = _practise(ada, section, 3)
 
         assert response.status_code == 400, section
-        assert _field_error(response.get_data(as_text=True), "section"), section
+        assert field_error(response.get_data(as_text=True), "section"), section
     assert _count(app, Attempt) == before
 
 

@@ -23,6 +23,7 @@ from tests.factories import (
     create_teacher,
     csrf_token,
     enrol,
+    field_error,
     load_article,
     logged_in_client,
     page_text,
@@ -40,12 +41,6 @@ def _join_code_on(html: str) -> str:
     match = re.search(r'<strong class="join-code"><code>([^<]*)</code></strong>', html)
     assert match, "no join code on the page"
     return match.group(1)
-
-
-def _field_error(html: str, field_id: str) -> str | None:
-    """The error message shown next to the field ``field_id``, if any."""
-    match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', html, re.S)
-    return html_module.unescape(match.group(1)).strip() if match else None
 
 
 def _form_action(html: str, button: str) -> str:
@@ -123,7 +118,7 @@ def test_a_class_needs_a_name(app: Flask, teacher: FlaskClient, name: str, messa
     response = teacher.post("/teacher/classes/new", data={"csrf_token": token, "name": name})
 
     assert response.status_code == 200
-    assert _field_error(response.get_data(as_text=True), "name") == message
+    assert field_error(response.get_data(as_text=True), "name") == message
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(SchoolClass.id))) == 0
 
@@ -385,6 +380,6 @@ def test_promote_explains_next_to_the_field_why_it_cannot(
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert _field_error(html, "email") == message
+    assert field_error(html, "email") == message
     assert 'aria-invalid="true"' in html
     assert _roles(app) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -46,7 +45,6 @@ from tests.factories import (
     create_student,
     create_teacher,
     enrol,
-    fewer_gc_pauses,
     items_of,
     load_article,
     section,
@@ -57,12 +55,6 @@ from tests.factories import (
 
 ECONOMY_TITLE = "What are their economic ties?"
 LIMIT = dt.timedelta(minutes=10)
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 @dataclass

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 import random
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -39,7 +38,6 @@ from tests.factories import (
     create_student,
     create_teacher,
     enrol,
-    fewer_gc_pauses,
     items_of,
     load_article,
     section,
@@ -48,12 +46,6 @@ from tests.factories import (
 )
 
 ECONOMY_TITLE = "What are their economic ties?"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fewer_gc_pauses() -> Iterator[None]:
-    with fewer_gc_pauses():
-        yield
 
 
 @dataclass
