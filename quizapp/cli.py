@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.domain.bank import BankError, read_bank
 from quizapp.domain.interchange import InterchangeError
 from quizapp.models import Role

@@ -19,11 +19,6 @@ NAMING_CONVENTION = {
 }
 
 
-def utcnow() -> dt.datetime:
-    """The current time, timezone-aware, in UTC."""
-    return dt.datetime.now(dt.UTC)
-
-
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Stores naive UTC, returns aware UTC: the same values on SQLite and PostgreSQL.
 

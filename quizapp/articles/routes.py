@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.domain.text import quote_span
 from quizapp.rendering import markdown_with_highlight
 from quizapp.services.articles import SectionView, get_article_sections, list_articles

@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp.auth.forms import LoginForm, SignupForm
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.extensions import limiter
 from quizapp.forms import EmptyForm
 from quizapp.models import Role, User

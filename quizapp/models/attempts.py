@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.database import enum_type, utcnow
+from quizapp.clock import utcnow
+from quizapp.database import enum_type
 from quizapp.extensions import db
 from quizapp.models.content import QuestionVersion
 from quizapp.models.quizzes import Quiz

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.models.users import User
 

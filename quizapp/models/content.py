@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 
 

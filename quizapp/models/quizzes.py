@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quizapp.database import enum_type, utcnow
+from quizapp.clock import utcnow
+from quizapp.database import enum_type
 from quizapp.extensions import db
 from quizapp.models.classes import SchoolClass
 from quizapp.models.content import Article, Section

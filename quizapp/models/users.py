@@ -9,7 +9,8 @@ from flask_login import UserMixin
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.database import enum_type, utcnow
+from quizapp.clock import utcnow
+from quizapp.database import enum_type
 from quizapp.extensions import db
 
 

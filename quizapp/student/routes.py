@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.domain.answers import AnswerRejected, describe_answer, describe_key, read_answer
 from quizapp.domain.progress import outcome
 from quizapp.extensions import db

@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from werkzeug.wrappers import Response
 from wtforms import SubmitField, TextAreaField
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.services import authoring
 from quizapp.services.articles import list_articles
 from quizapp.services.authoring import AuthoringError

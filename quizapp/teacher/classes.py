@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
 from quizapp.models import SchoolClass
 from quizapp.services.classes import (

@@ -16,7 +16,7 @@ from wtforms import HiddenField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.domain.interchange import InterchangeError
 from quizapp.extensions import db
 from quizapp.models import Section

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from quizapp.database import utcnow
+from quizapp.clock import utcnow
 from quizapp.extensions import db
 from quizapp.forms import EmptyForm
 from quizapp.models import Article, FeedbackTiming, GradingMethod, Quiz, QuizKind
