@@ -27,16 +27,16 @@ from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
 from quizapp.domain.bank import ArticleBank, read_bank
-from quizapp.domain.questions import (
+from quizapp.domain.question_types import (
     Matching,
     MultipleChoice,
     Numeric,
     Ordering,
-    Question,
     ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
+from quizapp.domain.questions import Question
 from quizapp.extensions import db
 from quizapp.models import (
     Article,

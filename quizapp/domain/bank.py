@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -255,7 +256,7 @@ def _parse_article(text: str, path: str) -> _ArticleParse:
 
     node, meta, yaml_problems = _load_yaml("\n".join(lines[1:close]), path, 2)
     problems.extend(yaml_problems)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     title_line = 1
     if node is None and yaml_problems:
         pass  # a syntax error: already reported, nothing more to check
@@ -265,7 +266,7 @@ def _parse_article(text: str, path: str) -> _ArticleParse:
     else:
         for key, value in meta.items():
             # Front matter text starts on file line 2.
-            line = 1 + _node_line(node, [str(key)])
+            line = 1 + (_node_line(node, [str(key)]) if node is not None else 0)
             if key not in _FRONT_MATTER_KEYS:
                 known = ", ".join(_FRONT_MATTER_KEYS)
                 message = f"unknown front matter key '{key}'; known: {known}"
@@ -273,9 +274,9 @@ def _parse_article(text: str, path: str) -> _ArticleParse:
                 continue
             if key == "title":
                 title_line = line
-            values[key], message = _front_matter_value(key, value)
-            if message:
-                problems.append(BankProblem(path, line, message))
+            values[key], value_problem = _front_matter_value(key, value)
+            if value_problem:
+                problems.append(BankProblem(path, line, value_problem))
         for key in _FRONT_MATTER_KEYS:
             if key not in meta:
                 problems.append(BankProblem(path, 1, f"front matter is missing '{key}'"))
@@ -670,7 +671,7 @@ def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
-class _FlowList(list):
+class _FlowList(list[object]):
     """A list written inline (``tags: [a, b]``), the way short tag lists are written by hand."""
 
 
@@ -686,8 +687,9 @@ _NO_FOLDING = 1_000_000
 
 def _for_yaml(question: Question) -> dict[str, object]:
     mapping = question.to_mapping()
-    if "tags" in mapping:
-        mapping["tags"] = _FlowList(mapping["tags"])  # type: ignore[arg-type]
+    tags = mapping.get("tags")
+    if isinstance(tags, list):
+        mapping["tags"] = _FlowList(tags)
     return mapping
 
 

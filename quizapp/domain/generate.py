@@ -19,22 +19,11 @@ import random
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
-from quizapp.domain.questions import (
-    Matching,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from quizapp.domain.question_types.base import Question
 
 __all__ = [
     "NO_RULES",
-    "SHUFFLE_PLANS",
     "Candidate",
     "DrawRule",
     "RulesImpossible",
@@ -263,32 +252,11 @@ def display_order(
             return order
 
 
-# Question class -> (the field whose entries are shown in a shuffleable order, whether the
-# identity order must be avoided). Matching shuffles its right-hand options; the lefts stay.
-SHUFFLE_PLANS: Mapping[type[Question], tuple[str | None, bool]] = MappingProxyType(
-    {
-        SingleChoice: ("choices", False),
-        MultipleChoice: ("choices", False),
-        Matching: ("pairs", False),
-        Ordering: ("items", True),
-        TrueFalse: (None, False),
-        ShortAnswer: (None, False),
-        Numeric: (None, False),
-    }
-)
-
-
 def shuffle_plan(question: Question) -> tuple[int, bool]:
     """How many parts ``question`` shows in a shuffleable order, and whether to avoid identity.
 
     Feed the result to :func:`display_order`. Types with nothing to shuffle give
-    ``(0, False)``. Raises LookupError for a question type without a plan, so a new type
-    is noticed rather than silently never shuffled.
+    ``(0, False)``. Each type declares its plan (``Question.shuffled_field`` and
+    ``Question.avoid_identity_order``).
     """
-    for cls in type(question).__mro__:
-        plan = SHUFFLE_PLANS.get(cls)
-        if plan is not None:
-            field, avoid_identity = plan
-            size = 0 if field is None else len(getattr(question, field))
-            return size, avoid_identity
-    raise LookupError(f"no shuffle plan for question type {question.type_name!r}")
+    return question.shuffled_count(), question.avoid_identity_order

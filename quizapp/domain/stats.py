@@ -325,7 +325,7 @@ def _test_stats(totals: list[float], variances: list[float | None], all_seen: bo
         # so the square root below stays real.
         alpha = min(1.0, count / (count - 1) * (1 - sum_of_variances / variance))
         error_ratio = math.sqrt(1 - alpha)
-        sem = sd * error_ratio
+        sem = None if sd is None else sd * error_ratio
 
     return TestStats(
         n=n,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.domain.answers import describe_answer
 from quizapp.domain.progress import quiz_grade
-from quizapp.domain.questions import MultipleChoice, SingleChoice
+from quizapp.domain.question_types import MultipleChoice, SingleChoice
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.stats import ItemAnalysis, QuestionStats, item_analysis
 from quizapp.extensions import db

@@ -21,7 +21,7 @@ from quizapp.services import authoring
 from quizapp.services.practice import start_practice
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import live_candidates
-from quizapp.teacher.question_forms import QUESTION_FORMS
+from quizapp.teacher.question_forms import QUESTION_FORMS, form_for_type
 from tests.factories import (
     GRACE,
     NOW,
@@ -407,6 +407,14 @@ TYPES: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
 
 def test_every_question_type_has_a_form_and_a_test() -> None:
     assert set(QUESTION_FORMS) == set(QUESTION_TYPES) == set(TYPES)
+    for type_name, form_class in QUESTION_FORMS.items():
+        assert form_for_type(type_name) is form_class
+        assert form_class.type_name == type_name
+
+
+def test_a_type_without_a_form_is_named() -> None:
+    with pytest.raises(LookupError, match="no form for question type 'essay'"):
+        form_for_type("essay")
 
 
 @pytest.mark.parametrize("type_name", list(TYPES))

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from quizapp.domain.bank import ArticleBank, read_bank
-from quizapp.domain.questions import QUESTION_TYPES, TrueFalse
+from quizapp.domain.question_types import TrueFalse
+from quizapp.domain.questions import QUESTION_TYPES
 
 BANK_PATH = Path(__file__).resolve().parents[2] / "questions"
 SKILL_TAGS = {"recall", "cause", "contrast", "consequence", "viewpoint"}

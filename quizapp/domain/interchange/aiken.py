@@ -20,12 +20,8 @@ from quizapp.domain.interchange import (
     decode_text,
     unique_id,
 )
-from quizapp.domain.questions import (
-    Question,
-    QuestionInvalid,
-    SingleChoice,
-    question_from_mapping,
-)
+from quizapp.domain.question_types import SingleChoice
+from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
 
 __all__ = ["parse_aiken"]
 

@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from quizapp.domain import answers
 from quizapp.domain.answers import (
     NO_ANSWER,
     AnswerRejected,
@@ -16,19 +15,18 @@ from quizapp.domain.answers import (
     response_for_grading,
     validate_stored,
 )
-from quizapp.domain.questions import (
-    QUESTION_TYPES,
+from quizapp.domain.question_types import (
     Choice,
     Matching,
     MultipleChoice,
     Numeric,
     Ordering,
     Pair,
-    Question,
     ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
+from quizapp.domain.questions import Question
 
 SINGLE = SingleChoice(
     id="single",
@@ -383,7 +381,3 @@ def test_describe_answer(question: Question, stored: object, expected: str) -> N
 )
 def test_describe_key(question: Question, expected: str) -> None:
     assert describe_key(question) == expected
-
-
-def test_every_registered_type_has_an_answer_format() -> None:
-    assert set(answers._FORMATS) == set(QUESTION_TYPES)

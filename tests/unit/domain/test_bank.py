@@ -20,7 +20,8 @@ from quizapp.domain.bank import (
     read_bank,
     write_bank,
 )
-from quizapp.domain.questions import QUESTION_TYPES, Numeric, TrueFalse
+from quizapp.domain.question_types import Numeric, TrueFalse
+from quizapp.domain.questions import QUESTION_TYPES
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "banks"

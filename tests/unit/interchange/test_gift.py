@@ -17,20 +17,18 @@ from hypothesis import strategies as st
 from quizapp.domain.bank import read_bank
 from quizapp.domain.interchange import InterchangeError
 from quizapp.domain.interchange.gift import dump_gift, parse_gift
-from quizapp.domain.questions import (
+from quizapp.domain.question_types import (
     Choice,
     Matching,
     MultipleChoice,
     Numeric,
     Ordering,
     Pair,
-    Question,
-    QuestionInvalid,
     ShortAnswer,
     SingleChoice,
     TrueFalse,
-    question_from_mapping,
 )
+from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "interchange" / "gift"

@@ -1,4 +1,4 @@
-"""Forms for writing questions: one form class per question type on a shared base.
+"""What every question form shares: the common fields, entry lists and problem display.
 
 A form turns what the teacher typed into a bank-format mapping (``to_mapping``), and the
 domain's validation problems, located by paths such as ``("choices", 2, "text")``, are
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -20,41 +20,31 @@ from wtforms import (
     FieldList,
     FloatField,
     Form,
-    FormField,
     HiddenField,
-    IntegerField,
-    RadioField,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, Optional
 
-from quizapp.domain.questions import QUESTION_TYPES, FieldProblem
+from quizapp.domain.questions import FieldProblem
 from quizapp.domain.questions import Question as DomainQuestion
-from quizapp.services.authoring import HEALTH_FLAGS
 
 __all__ = [
-    "QUESTION_FORMS",
-    "TYPE_LABELS",
-    "BankFilterForm",
-    "ChooseTypeForm",
+    "CHOICES",
+    "TEXT_LIMIT",
+    "ChoiceEntry",
+    "EntryList",
+    "NumberField",
+    "PairEntry",
     "QuestionForm",
+    "TextEntry",
+    "is_blank",
     "show_problems",
 ]
 
-# How the type select names each type, in the order it offers them.
-TYPE_LABELS = {
-    "single": "Single choice",
-    "multiple": "Multiple choice",
-    "true_false": "True or false",
-    "short": "Short answer",
-    "numeric": "Numeric",
-    "matching": "Matching",
-    "ordering": "Ordering",
-}
 DIFFICULTY_LABELS = {"1": "1 – easy", "2": "2 – medium", "3": "3 – hard"}
 # A new question has no bank id until it is saved (the service derives one from the
 # prompt); the domain still wants a valid id to check the rest.
@@ -122,40 +112,43 @@ class EntryList:
     text_field: str = "text"
 
 
-def _blank(*values: object) -> bool:
+def is_blank(*values: object) -> bool:
     return all(not (v.strip() if isinstance(v, str) else v) for v in values)
 
 
-def _choice_value(data: dict[str, Any]) -> object | None:
-    if _blank(data.get("text"), data.get("feedback"), data.get("correct")):
+def choice_value(data: dict[str, Any]) -> object | None:
+    if is_blank(data.get("text"), data.get("feedback"), data.get("correct")):
         return None
     choice: dict[str, object] = {"correct": bool(data.get("correct"))}
     for key in ("text", "feedback"):
-        if not _blank(data.get(key)):
+        if not is_blank(data.get(key)):
             choice[key] = data[key]
     return choice
 
 
-def _text_value(data: dict[str, Any]) -> object | None:
-    return None if _blank(data.get("text")) else data["text"]
+def text_value(data: dict[str, Any]) -> object | None:
+    return None if is_blank(data.get("text")) else data["text"]
 
 
-def _pair_value(data: dict[str, Any]) -> object | None:
-    if _blank(data.get("left"), data.get("right")):
+def pair_value(data: dict[str, Any]) -> object | None:
+    if is_blank(data.get("left"), data.get("right")):
         return None
-    return {key: data[key] for key in ("left", "right") if not _blank(data.get(key))}
+    return {key: data[key] for key in ("left", "right") if not is_blank(data.get(key))}
 
 
-def _choice_prefill(choice: Any) -> dict[str, Any]:
+def choice_prefill(choice: Any) -> dict[str, Any]:
     return {"text": choice.text, "correct": choice.correct, "feedback": choice.feedback}
 
 
-def _text_prefill(text: Any) -> dict[str, Any]:
+def text_prefill(text: Any) -> dict[str, Any]:
     return {"text": text}
 
 
-def _pair_prefill(pair: Any) -> dict[str, Any]:
+def pair_prefill(pair: Any) -> dict[str, Any]:
     return {"left": pair.left, "right": pair.right}
+
+
+CHOICES = EntryList("choices", "add_choice", "Choice", choice_value, choice_prefill)
 
 
 # ----------------------------------------------------------------------------- base form
@@ -165,6 +158,8 @@ class QuestionForm(FlaskForm):
     """Fields every question type has; subclasses add their own and a ``type_name``."""
 
     type_name: ClassVar[str]
+    #: How the type select and the bank browser name the type.
+    type_label: ClassVar[str]
     entry_lists: ClassVar[tuple[EntryList, ...]] = ()
 
     section = SelectField("Section", coerce=int, validate_choice=False)
@@ -245,7 +240,7 @@ class QuestionForm(FlaskForm):
         mapping: dict[str, object] = {"id": bank_id, "type": self.type_name}
         for name in ("prompt", "evidence", "explanation"):
             value = self[name].data
-            if not _blank(value):
+            if not is_blank(value):
                 mapping[name] = value
         if self.difficulty.data is not None:
             mapping["difficulty"] = self.difficulty.data
@@ -341,245 +336,3 @@ def show_problems(form: QuestionForm, problems: Iterable[FieldProblem]) -> None:
             form.list_errors[entries.name].append(problem.message)
         else:
             form.general_errors.append(problem.message)
-
-
-# ------------------------------------------------------------------------- the registry
-
-QUESTION_FORMS: dict[str, type[QuestionForm]] = {}
-_F = TypeVar("_F", bound=type[QuestionForm])
-
-
-def register(cls: _F) -> _F:
-    """Class decorator adding a form to ``QUESTION_FORMS`` under its type name."""
-    if cls.type_name not in QUESTION_TYPES:
-        raise ValueError(f"no question type {cls.type_name!r} to write a form for")
-    QUESTION_FORMS[cls.type_name] = cls
-    return cls
-
-
-_CHOICES = EntryList("choices", "add_choice", "Choice", _choice_value, _choice_prefill)
-
-
-@register
-class SingleChoiceForm(QuestionForm):
-    """Pick one: exactly one choice is marked correct."""
-
-    type_name = "single"
-    entry_lists = (_CHOICES,)
-    choices = FieldList(FormField(ChoiceEntry), min_entries=4)
-    add_choice = SubmitField("Add choice")
-
-
-@register
-class MultipleChoiceForm(QuestionForm):
-    """Select all that apply: at least one choice correct and one wrong."""
-
-    type_name = "multiple"
-    entry_lists = (_CHOICES,)
-    choices = FieldList(FormField(ChoiceEntry), min_entries=4)
-    add_choice = SubmitField("Add choice")
-
-
-@register
-class TrueFalseForm(QuestionForm):
-    """A statement that is true or false, with feedback for each answer."""
-
-    type_name = "true_false"
-    answer = RadioField("Answer", choices={"true": "True", "false": "False"}, validate_choice=False)
-    feedback_true = StringField(
-        "Feedback for a learner who answers True", validators=[Length(max=TEXT_LIMIT)]
-    )
-    feedback_false = StringField(
-        "Feedback for a learner who answers False", validators=[Length(max=TEXT_LIMIT)]
-    )
-
-    @classmethod
-    def specific_prefill(cls, question: DomainQuestion) -> dict[str, Any]:
-        return {
-            "answer": "true" if question.answer else "false",  # type: ignore[attr-defined]
-            "feedback_true": question.feedback_true,  # type: ignore[attr-defined]
-            "feedback_false": question.feedback_false,  # type: ignore[attr-defined]
-        }
-
-    def specific_mapping(self) -> dict[str, object]:
-        mapping: dict[str, object] = {}
-        answer = {"true": True, "false": False}.get(self.answer.data or "")
-        if answer is not None:
-            mapping["answer"] = answer
-        for name in ("feedback_true", "feedback_false"):
-            if not _blank(self[name].data):
-                mapping[name] = self[name].data
-        return mapping
-
-
-@register
-class ShortAnswerForm(QuestionForm):
-    """A typed answer, right when it matches one of the accepted answers."""
-
-    type_name = "short"
-    entry_lists = (
-        EntryList("answers", "add_answer", "Accepted answer", _text_value, _text_prefill),
-    )
-    answers = FieldList(FormField(TextEntry), min_entries=1)
-    add_answer = SubmitField("Add answer")
-    case_sensitive = BooleanField("Case sensitive")
-
-    @classmethod
-    def specific_prefill(cls, question: DomainQuestion) -> dict[str, Any]:
-        return {"case_sensitive": question.case_sensitive}  # type: ignore[attr-defined]
-
-    def specific_mapping(self) -> dict[str, object]:
-        return {"case_sensitive": bool(self.case_sensitive.data)}
-
-
-@register
-class NumericForm(QuestionForm):
-    """A number, right within an absolute tolerance."""
-
-    type_name = "numeric"
-    answer = NumberField("Answer", validators=[InputRequired("Enter the answer as a number.")])
-    tolerance = NumberField(
-        "Tolerance",
-        validators=[Optional()],
-        description="How far off an answer may be and still count (0 when left empty).",
-    )
-    unit = StringField(
-        "Unit",
-        validators=[Length(max=100)],
-        description="Shown after the answer box, e.g. billion US dollars.",
-    )
-
-    @classmethod
-    def specific_prefill(cls, question: DomainQuestion) -> dict[str, Any]:
-        return {
-            "answer": question.answer,  # type: ignore[attr-defined]
-            "tolerance": question.tolerance,  # type: ignore[attr-defined]
-            "unit": question.unit or "",  # type: ignore[attr-defined]
-        }
-
-    def specific_mapping(self) -> dict[str, object]:
-        mapping: dict[str, object] = {}
-        for name in ("answer", "tolerance"):
-            if self[name].data is not None:
-                mapping[name] = self[name].data
-        if not _blank(self.unit.data):
-            mapping["unit"] = self.unit.data
-        return mapping
-
-
-@register
-class MatchingForm(QuestionForm):
-    """Pairs to match; each left side is listed with its right side."""
-
-    type_name = "matching"
-    entry_lists = (
-        EntryList("pairs", "add_pair", "Pair", _pair_value, _pair_prefill, text_field="left"),
-    )
-    pairs = FieldList(FormField(PairEntry), min_entries=3)
-    add_pair = SubmitField("Add pair")
-
-
-@register
-class OrderingForm(QuestionForm):
-    """Items to put in order; list them in the correct order."""
-
-    type_name = "ordering"
-    entry_lists = (EntryList("items", "add_item", "Item", _text_value, _text_prefill),)
-    items = FieldList(FormField(TextEntry), min_entries=3)
-    add_item = SubmitField("Add item")
-
-
-# ------------------------------------------------------------------- choosing and browsing
-
-
-def _optional_int(value: object) -> int | None:
-    # "" is the "any" option of a filter; plain int() would fail on it while rendering.
-    return None if value in ("", None) else int(value)  # type: ignore[call-overload]
-
-
-class ChooseTypeForm(FlaskForm):
-    """Step one of a new question: its type and article (a GET form)."""
-
-    class Meta:
-        csrf = False  # a GET form that changes nothing
-
-    type = SelectField(
-        "Type",
-        choices=[SelectChoice(name, TYPE_LABELS.get(name, name)) for name in QUESTION_FORMS],
-    )
-    article = SelectField("Article", coerce=_optional_int)
-    submit = SubmitField("Continue")
-
-    def set_articles(self, articles: Sequence[Any]) -> None:
-        """Offer the articles (objects with ``id`` and ``title``)."""
-        self.article.choices = [SelectChoice(str(a.id), a.title) for a in articles]
-
-
-class BankFilterForm(FlaskForm):
-    """The bank browser's filters, read from the query string."""
-
-    class Meta:
-        csrf = False  # a GET form that changes nothing
-
-    article = SelectField("Article", coerce=_optional_int, validators=[Optional()])
-    section = SelectField("Section", coerce=_optional_int, validators=[Optional()])
-    type = SelectField(
-        "Type",
-        validators=[Optional()],
-        choices=[
-            SelectChoice("", "Any type"),
-            *(SelectChoice(n, TYPE_LABELS.get(n, n)) for n in QUESTION_FORMS),
-        ],
-    )
-    difficulty = SelectField(
-        "Difficulty",
-        coerce=_optional_int,
-        validators=[Optional()],
-        choices=[
-            SelectChoice("", "Any difficulty"),
-            *(SelectChoice(k, v) for k, v in DIFFICULTY_LABELS.items()),
-        ],
-    )
-    tag = StringField("Tag", validators=[Optional(), Length(max=100)])
-    health = SelectField(
-        "Health",
-        validators=[Optional()],
-        choices=[SelectChoice("", "Any"), *(SelectChoice(f, f.capitalize()) for f in HEALTH_FLAGS)],
-    )
-    q = StringField("Search prompts", validators=[Optional(), Length(max=200)])
-    page = IntegerField("Page", validators=[Optional(), NumberRange(min=1)])
-    submit = SubmitField("Filter")
-
-    def set_articles(self, articles: Sequence[Any]) -> None:
-        """Offer the articles and their sections (grouped by article)."""
-        self.article.choices = [
-            SelectChoice("", "All articles"),
-            *(SelectChoice(str(a.id), a.title) for a in articles),
-        ]
-        self.section.choices = [
-            SelectChoice("", "All sections"),
-            *(
-                SelectChoice(str(s.id), s.title, optgroup=a.title)
-                for a in articles
-                for s in a.sections
-            ),
-        ]
-
-    def filters(self) -> dict[str, Any]:
-        """The valid filters as ``bank_page`` arguments; an invalid one is dropped."""
-        self.validate()
-
-        def valid(name: str) -> Any:
-            field = self[name]
-            return None if field.errors or field.data in ("", None) else field.data
-
-        return {
-            "article_id": valid("article"),
-            "section_id": valid("section"),
-            "type": valid("type"),
-            "difficulty": valid("difficulty"),
-            "tag": valid("tag"),
-            "health": valid("health"),
-            "search": valid("q"),
-            "page": valid("page") or 1,
-        }

@@ -1,0 +1,315 @@
+"""Moodle XML's parts: HTML to our text, reading one ``<question>`` element, grades, and
+the element writers.
+
+``quizapp.domain.interchange.moodle_xml`` reads and writes whole files; each question
+type reads and writes its own elements with these tools (its ``read_moodle_xml`` and
+``moodle_xml_body``), so this module knows no question type.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from html.parser import HTMLParser
+from urllib.parse import quote
+from xml.etree.ElementTree import Element
+
+import nh3
+
+from quizapp.domain.interchange import InterchangeProblem
+
+XML_FORMAT = "markdown"
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+# Moodle's grade options (question_bank::fraction_options_full) as percentages, exact. The
+# XML carries them rounded to 5 decimals (33.33333), so matching allows that much slack.
+MOODLE_FRACTIONS: tuple[float, ...] = (
+    100.0, 90.0, 250 / 3, 80.0, 75.0, 70.0, 200 / 3, 60.0, 50.0, 40.0, 100 / 3, 30.0, 25.0,
+    20.0, 50 / 3, 100 / 7, 12.5, 100 / 9, 10.0, 5.0, 0.0,
+)  # fmt: skip
+FRACTION_SLACK = 1e-5
+ALLOWED_FRACTIONS_TEXT = (
+    "100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, "
+    "14.28571, 12.5, 11.11111, 10, 5, 0 or one of these negated"
+)
+
+# ------------------------------------------------------------------------ HTML to text
+
+
+# Tags whose content is never text a learner should see (or could be a script in disguise).
+_DROP_WITH_CONTENT = {
+    "script", "style", "noscript", "template", "textarea", "iframe", "object", "embed",
+    "noembed", "noframes", "xmp", "title", "select", "head",
+}  # fmt: skip
+_BLOCK_TAGS = {
+    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "table", "tr", "dl", "dt", "dd", "hr", "section", "article", "figure",
+}  # fmt: skip
+_EMPHASIS = {"b": "**", "strong": "**", "i": "*", "em": "*"}
+_KEPT_TAGS = {*_BLOCK_TAGS, *_EMPHASIS, "br", "a", "img", "td", "th"}
+# Markdown would read these as emphasis, code, links or escapes; in HTML they were text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\*_`\[\]])")
+_ENTITY_LIKE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# What our prompt check (and any HTML renderer) would take for the start of a tag.
+_TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
+_SPACES = re.compile(r" {2,}")
+# Left alone in a link target; anything else (spaces, brackets, < >, quotes) is %-encoded so
+# the Markdown link cannot end early or carry markup.
+_URL_SAFE = ":/?#@!$&'*+,;=%~-._"
+
+
+class _MarkdownWriter(HTMLParser):
+    """Turns sanitised HTML into plain text with Markdown emphasis and links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.open_emphasis: list[tuple[str, str, int]] = []
+        self.links: list[str | None] = []
+        self.images = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _EMPHASIS:
+            self.open_emphasis.append((tag, _EMPHASIS[tag], len(self.parts)))
+            self.parts.append("")
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+        elif tag == "img":
+            self.images += 1
+        elif tag == "a":
+            href = dict(attrs).get("href")
+            self.links.append(href)
+            if href:
+                self.parts.append("[")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _EMPHASIS:
+            self._close_emphasis(tag)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n\n")
+        elif tag == "a" and self.links:
+            href = self.links.pop()
+            if href:
+                self.parts.append(f"]({quote(href, safe=_URL_SAFE)})")
+
+    def _close_emphasis(self, tag: str) -> None:
+        if not any(open_tag == tag for open_tag, _, _ in self.open_emphasis):
+            return
+        while self.open_emphasis:
+            open_tag, marker, start = self.open_emphasis.pop()
+            content = "".join(self.parts[start + 1 :])
+            inner = content.strip()
+            # "** bold **" is not emphasis in Markdown: keep the spaces outside the markers.
+            lead = content[: len(content) - len(content.lstrip())]
+            trail = content[len(content.rstrip()) :]
+            marked = f"{lead}{marker}{inner}{marker}{trail}" if inner else content
+            del self.parts[start:]
+            self.parts.append(marked)
+            if open_tag == tag:
+                return
+
+    def handle_data(self, data: str) -> None:
+        text = _HTML_SPACE.sub(" ", data)
+        text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+        text = _ENTITY_LIKE.sub(r"\\&", text)
+        self.parts.append(_TAG_OPENER.sub("< ", text))
+
+    def text(self) -> str:
+        while self.open_emphasis:
+            self._close_emphasis(self.open_emphasis[-1][0])
+        # HTML shows any run of spaces as one, also across tags ("a <b> b</b>").
+        lines = [_SPACES.sub(" ", line).strip() for line in "".join(self.parts).split("\n")]
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def convert_html(html: str) -> tuple[str, int]:
+    """Sanitise and convert; also count the images the text had (they cannot come along)."""
+    cleaned = nh3.clean(
+        html,
+        tags=_KEPT_TAGS,
+        clean_content_tags=_DROP_WITH_CONTENT,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+    writer = _MarkdownWriter()
+    writer.feed(cleaned)
+    writer.close()
+    return writer.text(), writer.images
+
+
+def html_to_text(html: str) -> str:
+    """Convert Moodle HTML to plain text with Markdown emphasis, safe to use as a prompt.
+
+    The HTML is first sanitised with nh3 (scripts, styles and every attribute but a link's
+    http/https/mailto ``href`` removed), then written out as text: entities decoded,
+    ``<br>`` a line break, paragraphs and other blocks separated by a blank line,
+    ``<b>``/``<strong>`` as ``**``, ``<i>``/``<em>`` as ``*``, links as ``[text](url)``,
+    every other tag dropped with its text kept. Characters Markdown would misread
+    (``* _ ` [ ] \\``) are backslash-escaped, and a ``<`` that would open a tag once
+    decoded (``&lt;script&gt;``) is followed by a space so it stays inert text.
+    """
+    return convert_html(html)[0]
+
+
+# ------------------------------------------------------------------------------ reading
+
+
+def raw_text(element: Element | None) -> str:
+    """Text of ``<x><text>...</text></x>`` or of ``<x>...</x>``; "" when absent."""
+    if element is None:
+        return ""
+    holder = element.find("text")
+    if holder is None:
+        return element.text or "" if not len(element) else ""
+    return holder.text or ""
+
+
+def to_number(text: str) -> float | None:
+    stripped = text.strip()
+    if not _NUMBER.fullmatch(stripped):
+        return None
+    value = float(stripped)
+    return value if math.isfinite(value) else None
+
+
+def number_text(value: float) -> str:
+    """A number as Moodle and we both read it back exactly: 2, 2.5, 1e-05."""
+    if value.is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    return repr(value)
+
+
+class XmlReader:
+    """Reads one ``<question>`` element, recording problems under its position and name."""
+
+    def __init__(self, path: str, position: int, element: Element) -> None:
+        self.path = path
+        self.position = position
+        self.element = element
+        name = raw_text(element.find("name")).strip()
+        self.name = name or None
+        self.problems: list[InterchangeProblem] = []
+
+    def problem(self, message: str) -> None:
+        self.problems.append(
+            InterchangeProblem(
+                path=self.path, message=message, position=self.position, name=self.name
+            )
+        )
+
+    def refuse(self, why: str) -> None:
+        self.problem(f"not imported: {why}")
+
+    def rich_text(self, element: Element | None, where: str) -> str:
+        """The text of a formatted element (``format="..."``), converted to our Markdown."""
+        if element is None:
+            return ""
+        holder = element.find("text")
+        if holder is None:
+            # Only the old one-level form (<tag>text</tag>) has no <text>; with other
+            # children (an <answer> with just a <feedback>) the text is simply missing.
+            holder = element if not len(element) else Element("text")
+        if len(holder):
+            self.problem(
+                f"{where} holds the element <{holder[0].tag}> inside its text; put HTML "
+                "inside <![CDATA[ ... ]]> so it is read as text"
+            )
+            return ""
+        text = holder.text or ""
+        text_format = (element.get("format") or "html").strip().lower()
+        if text_format in ("markdown", "plain_text"):
+            return text.strip()
+        if text_format in ("moodle_auto_format", "wiki_like"):
+            # Moodle auto-format is HTML in which a line break is a <br>.
+            text = text.replace("\r\n", "\n").replace("\n", "<br>")
+        converted, images = convert_html(text)
+        if images:
+            self.refuse(
+                f"{where} shows an image, and our questions cannot hold images; "
+                "describe it in words or remove it in Moodle first"
+            )
+        return converted
+
+    def fraction(self, answer: Element, index: int) -> float | None:
+        """The answer's grade as one of Moodle's percentages, or None (problem recorded)."""
+        raw = answer.get("fraction", "0")
+        value = to_number(raw)
+        if value is None:
+            self.problem(
+                f"<answer> {index}: fraction {raw!r} is not a number; "
+                f"expected one of {ALLOWED_FRACTIONS_TEXT}"
+            )
+            return None
+        for allowed in MOODLE_FRACTIONS:
+            if abs(abs(value) - allowed) <= FRACTION_SLACK:
+                return math.copysign(allowed, value) if allowed else 0.0
+        self.problem(
+            f"<answer> {index}: fraction {raw!r} is not one of Moodle's grades; "
+            f"expected one of {ALLOWED_FRACTIONS_TEXT}"
+        )
+        return None
+
+    def boolean(self, tag: str, default: bool) -> bool | None:
+        element = self.element.find(tag)
+        if element is None:
+            return default
+        value = (element.text or "").strip().lower()
+        if value in ("true", "1"):
+            return True
+        if value in ("false", "0", ""):
+            return False if value else default
+        self.problem(f"<{tag}> must be true or false (or 1 or 0), not {value!r}")
+        return None
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def escape(text: str) -> str:
+    # A raw CR would come back as LF (XML normalises line ends); a reference keeps it.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def text_element(tag: str, text: str, indent: str, text_format: str | None = XML_FORMAT) -> str:
+    attribute = f' format="{text_format}"' if text_format else ""
+    return f"{indent}<{tag}{attribute}>\n{indent}  <text>{escape(text)}</text>\n{indent}</{tag}>\n"
+
+
+def answer_element(
+    fraction: str,
+    text: str,
+    *,
+    text_format: str,
+    feedback: str = "",
+    extra: str = "",
+) -> str:
+    out = f'    <answer fraction="{fraction}" format="{text_format}">\n'
+    out += f"      <text>{escape(text)}</text>\n"
+    out += text_element("feedback", feedback, "      ")
+    out += extra
+    return out + "    </answer>\n"
+
+
+def fraction_text(percent: float) -> str:
+    text = f"{percent:.5f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def share(count: int) -> float | None:
+    """Moodle's grade for one of ``count`` equal shares of 100%, if Moodle has one."""
+    exact = 100 / count
+    return next((a for a in MOODLE_FRACTIONS if abs(a - exact) < 1e-9), None)
+
+
+def nearest_share(count: int) -> float:
+    exact = 100 / count
+    return min((a for a in MOODLE_FRACTIONS if a > 0), key=lambda a: abs(a - exact))

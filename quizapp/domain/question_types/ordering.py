@@ -1,0 +1,165 @@
+"""Ordering: put items in order; the bank lists them in the correct order.
+
+Form: ``position-<item index>`` = 1..n ("" for none). Stored: ``{"<item>": position}`` of
+the placed ones. Response: the item indices in the chosen order. GIFT has no ordering
+form (the export writes the question as a comment). Moodle XML: qtype_ordering's
+``ordering``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from quizapp.domain.interchange.moodle_xml_syntax import XML_FORMAT, XmlReader, escape
+from quizapp.domain.question_types.answer_fields import (
+    NOT_AN_ITEM,
+    AnswerRejected,
+    form_index,
+    form_int,
+    index_mapping,
+    prefixed_fields,
+)
+from quizapp.domain.question_types.base import (
+    Checker,
+    FieldProblem,
+    Path,
+    Question,
+    XmlSources,
+    read_indices,
+)
+
+__all__ = ["Ordering"]
+
+
+def _position(position: object, count: int) -> int:
+    """Check a 1-based position: an int (True is not 1) from 1 to ``count``."""
+    if isinstance(position, bool) or not isinstance(position, int):
+        raise AnswerRejected(f"Choose a position from 1 to {count}.")
+    if not 1 <= position <= count:
+        raise AnswerRejected(
+            f"Position {position} does not exist: this question has {count} items."
+        )
+    return position
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ordering(Question):
+    """Put items in order; ``items`` lists them in the correct order."""
+
+    type_name: ClassVar[str] = "ordering"
+    shuffled_field: ClassVar[str | None] = "items"
+    # The bank order IS the answer, so it is never shown, whatever the quiz's settings.
+    avoid_identity_order: ClassVar[bool] = True
+    moodle_qtype: ClassVar[str | None] = "ordering"
+    moodle_qtypes_read: ClassVar[tuple[str, ...]] = ("ordering",)
+
+    items: tuple[str, ...]
+
+    @classmethod
+    def parse_fields(
+        cls, data: Mapping[str, object]
+    ) -> tuple[dict[str, object], list[FieldProblem]]:
+        """Validate ``items``: at least three distinct texts."""
+        check = Checker()
+        items: list[tuple[Path, str | None]] = [
+            (("items", i), check.text_value(value, ("items", i)))
+            for i, value in enumerate(check.entries(data, "items", minimum=3))
+        ]
+        check.unique(items, "item")
+        return {"items": tuple(item for _, item in items if item is not None)}, check.problems
+
+    def grade(self, response: object) -> float:
+        """Kept adjacent pairs / (items - 1); the response must be a permutation of indices."""
+        count = len(self.items)
+        if not isinstance(response, list | tuple) or count < 2:
+            return 0.0
+        order = read_indices(response, count)
+        if order is None or sorted(order) != list(range(count)):
+            return 0.0
+        position = {item: place for place, item in enumerate(order)}
+        kept = sum(1 for i in range(count - 1) if position[i + 1] == position[i] + 1)
+        return kept / (count - 1)
+
+    # -- the answer format
+
+    def read_form(self, form: Mapping[str, Sequence[str]]) -> dict[str, int] | None:
+        """``position-<item>`` fields: the chosen 1-based position per item."""
+        count = len(self.items)
+        chosen: dict[int, int] = {}
+        for suffix, value in prefixed_fields(form, "position-"):
+            item = form_index(suffix, count, NOT_AN_ITEM)
+            if value is not None:
+                chosen[item] = _position(form_int(value), count)
+        return {str(item): chosen[item] for item in sorted(chosen)} or None
+
+    def check_stored(self, stored: object) -> dict[str, int] | None:
+        """A stored ``{"<item>": position}`` mapping with items and positions in range."""
+        count = len(self.items)
+        return index_mapping(stored, count, NOT_AN_ITEM, lambda value: _position(value, count))
+
+    def stored_to_response(self, stored: dict[str, int]) -> list[int] | None:
+        """The items in the chosen order, or None unless positions are exactly 1..n."""
+        # Grading needs a full order: positions 1..n each used once. Anything else
+        # (an item left unplaced, two items in one place) grades 0, as a missing answer.
+        if sorted(stored.values()) != list(range(1, len(self.items) + 1)):
+            return None
+        return [int(item) for item, _ in sorted(stored.items(), key=lambda entry: entry[1])]
+
+    def stored_is_complete(self, stored: dict[str, int]) -> bool:
+        """Every item placed."""
+        return len(stored) == len(self.items)
+
+    def describe_stored(self, stored: dict[str, int]) -> str:
+        """The placed items by position, then the unplaced ones alphabetically."""
+        placed = sorted((position, int(item)) for item, position in stored.items())
+        parts = [f"{position}. {self.items[item]}" for position, item in placed]
+        # Bank order is the correct order, so listing unplaced items in it would reveal
+        # the answer on a review page that hides the key; alphabetical reveals nothing.
+        unplaced = [text for i, text in enumerate(self.items) if str(i) not in stored]
+        parts += [f"(not placed) {text}" for text in sorted(unplaced, key=str.casefold)]
+        return "; ".join(parts)
+
+    def describe_key(self) -> str:
+        """ "1. first; 2. second; ..."."""
+        return "; ".join(f"{place}. {item}" for place, item in enumerate(self.items, 1))
+
+    # -- GIFT: no form; the export lists the items in a comment instead
+
+    def gift_problem(self) -> str | None:
+        """GIFT has no ordering type."""
+        return "GIFT has no ordering question type"
+
+    def gift_skipped_lines(self) -> list[str]:
+        """The items in their right order, so the comment keeps the whole question."""
+        return [f"{n}. {item}" for n, item in enumerate(self.items, start=1)]
+
+    # -- Moodle XML
+
+    def moodle_xml_body(self, problems: list[str]) -> str:
+        """qtype_ordering's settings and one ``<answer>`` per item, in the right order."""
+        body = "    <layouttype>VERTICAL</layouttype>\n    <selecttype>ALL</selecttype>\n"
+        body += f"    <selectcount>{len(self.items)}</selectcount>\n"
+        # The grading Moodle has that matches ours: kept adjacent pairs / (items - 1).
+        body += "    <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>\n"
+        body += "    <showgrading>SHOW</showgrading>\n    <numberingstyle>none</numberingstyle>\n"
+        for position, item in enumerate(self.items, 1):
+            body += f'    <answer fraction="{position}" format="{XML_FORMAT}">\n'
+            body += f"      <text>{escape(item)}</text>\n    </answer>\n"
+        return body
+
+    @classmethod
+    def read_moodle_xml(cls, reader: XmlReader, mapping: dict[str, object]) -> XmlSources:
+        """The ``<answer>`` elements in their right order ("fraction" is only a sort key)."""
+        # qtype_ordering lists the items in their right order; "fraction" is only a sort key.
+        answers = reader.element.findall("answer")
+        items = [reader.rich_text(answer, f"<answer> {i}") for i, answer in enumerate(answers, 1)]
+        if len(items) < 3:
+            reader.problem(
+                f"our ordering questions need at least three items (<answer> elements), "
+                f"found {len(items)}"
+            )
+        mapping["type"] = cls.type_name
+        mapping["items"] = items
+        return {"items": [f"<answer> {i}" for i in range(1, len(items) + 1)]}
