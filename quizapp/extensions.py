@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 from flask_limiter import Limiter
@@ -20,6 +20,11 @@ from quizapp.database import Base
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # Flask-SQLAlchemy builds db.Model at run time; type checkers see the declarative base.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quizapp.extensions import db, login_manager
 from quizapp.models import Role, User
@@ -41,7 +42,7 @@ def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
         @wraps(view)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if not current_user.is_authenticated:
-                return login_manager.unauthorized()  # type: ignore[return-value]
+                return cast(R, login_manager.unauthorized())
             if current_user.role is not role:
                 abort(403)
             return view(*args, **kwargs)
@@ -59,7 +60,7 @@ def _load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-def _redirect_to_login() -> Response:
+def _redirect_to_login() -> WerkzeugResponse:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import utcnow
 from quizapp.database import enum_type
-from quizapp.extensions import db
+from quizapp.extensions import Model
 from quizapp.models.content import QuestionVersion
 from quizapp.models.quizzes import Quiz
 from quizapp.models.users import User
@@ -24,7 +24,7 @@ class AttemptState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
-class Attempt(db.Model):
+class Attempt(Model):
     """One student's sitting of a quiz.
 
     ``seed`` drives the draw and the choice shuffling, so the attempt can be rebuilt
@@ -60,7 +60,7 @@ class Attempt(db.Model):
     )
 
 
-class AttemptQuestion(db.Model):
+class AttemptQuestion(Model):
     """A question drawn into an attempt, pinned to the version that was shown.
 
     ``display_order`` is the shuffled order of choices (or pairs' right sides, or items)
@@ -83,7 +83,7 @@ class AttemptQuestion(db.Model):
     )
 
 
-class Response(db.Model):
+class Response(Model):
     """The learner's latest saved answer to one attempt question, in bank indices.
 
     ``answer`` is empty when the question was left unanswered at submission. ``fraction``

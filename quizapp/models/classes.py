@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import utcnow
-from quizapp.extensions import db
+from quizapp.extensions import Model
 from quizapp.models.users import User
 
 
-class SchoolClass(db.Model):
+class SchoolClass(Model):
     """A class run by one teacher; students join it with its join code."""
 
     __tablename__ = "classes"
@@ -29,7 +29,7 @@ class SchoolClass(db.Model):
     )
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A student's membership of a class; removal is recorded, attempts are kept."""
 
     __tablename__ = "enrolments"

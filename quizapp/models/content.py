@@ -18,10 +18,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from quizapp.clock import utcnow
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class Article(db.Model):
+class Article(Model):
     """A source text, split into sections; keyed by its slug (the bank's folder name)."""
 
     __tablename__ = "articles"
@@ -40,7 +40,7 @@ class Article(db.Model):
     )
 
 
-class Section(db.Model):
+class Section(Model):
     """One `## ` part of an article; questions are tied to exactly one section."""
 
     __tablename__ = "sections"
@@ -56,7 +56,7 @@ class Section(db.Model):
     article: Mapped[Article] = relationship(back_populates="sections")
 
 
-class Question(db.Model):
+class Question(Model):
     """A question's identity; its content lives in versions.
 
     ``bank_id`` is the stable id from the bank files, unique within the article. The
@@ -94,7 +94,7 @@ class Question(db.Model):
     )
 
 
-class QuestionVersion(db.Model):
+class QuestionVersion(Model):
     """An immutable snapshot of a question's content.
 
     Editing a question adds a version; attempts point at the version they showed, so a

@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, SmallInteger, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
-class ReviewCard(db.Model):
+class ReviewCard(Model):
     """One (student, question) card in FSRS terms.
 
     ``state``, ``step``, ``stability`` and ``difficulty`` are the scheduler's card fields;

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import utcnow
 from quizapp.database import enum_type
-from quizapp.extensions import db
+from quizapp.extensions import Model
 from quizapp.models.classes import SchoolClass
 from quizapp.models.content import Article, Section
 
@@ -39,7 +39,7 @@ class FeedbackTiming(enum.StrEnum):
     AFTER_SUBMIT = "after_submit"
 
 
-class Quiz(db.Model):
+class Quiz(Model):
     """A quiz on one article. ``class_id`` is empty for a student's practice quiz."""
 
     __tablename__ = "quizzes"
@@ -76,7 +76,7 @@ class Quiz(db.Model):
     )
 
 
-class QuizRule(db.Model):
+class QuizRule(Model):
     """Draw ``question_count`` questions from a section (or from all, when empty).
 
     ``difficulties`` lists the allowed difficulty levels; an empty list allows any.
@@ -96,7 +96,7 @@ class QuizRule(db.Model):
     section: Mapped[Section | None] = relationship()
 
 
-class ExtraTime(db.Model):
+class ExtraTime(Model):
     """Additional minutes a teacher grants one student on one timed quiz."""
 
     __tablename__ = "quiz_extra_times"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.clock import utcnow
 from quizapp.database import enum_type
-from quizapp.extensions import db
+from quizapp.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -21,7 +21,7 @@ class Role(enum.StrEnum):
     TEACHER = "teacher"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """An account. Emails are stored lower-cased, so they are unique case-insensitively."""
 
     __tablename__ = "users"

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy.orm import Session, scoped_session
+from flask_sqlalchemy.session import Session
+from sqlalchemy.orm import scoped_session
 
 from quizapp.extensions import db
 

@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
 
 if TYPE_CHECKING:
     from quizapp.domain.interchange.gift_syntax import GiftReader, GiftSpan
@@ -254,7 +254,7 @@ class Checker:
 
 def finite_float(value: object) -> float | None:
     try:
-        number = float(value)  # type: ignore[arg-type]
+        number = float(value) if isinstance(value, str | SupportsFloat) else math.nan
     except (TypeError, ValueError, OverflowError):
         return None
     return number if math.isfinite(number) else None
@@ -472,8 +472,8 @@ class Question(abc.ABC):
         raise NotImplementedError(f"cannot import {cls.type_name} questions from Moodle XML")
 
 
-def _put(mapping: dict[str, object], obj: object, name: str) -> None:
-    field = next(f for f in dataclasses.fields(obj) if f.name == name)  # type: ignore[arg-type]
+def _put(mapping: dict[str, object], obj: Any, name: str) -> None:
+    field = next(f for f in dataclasses.fields(obj) if f.name == name)
     value = getattr(obj, name)
     if field.default is not dataclasses.MISSING and value == field.default:
         return
