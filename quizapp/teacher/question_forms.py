@@ -32,9 +32,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from quizapp.domain.item_health import HEALTH_FLAGS
 from quizapp.domain.questions import QUESTION_TYPES, FieldProblem
 from quizapp.domain.questions import Question as DomainQuestion
-from quizapp.services.authoring import HEALTH_FLAGS
 
 __all__ = [
     "QUESTION_FORMS",
