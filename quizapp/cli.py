@@ -17,9 +17,9 @@ from quizapp.clock import utcnow
 from quizapp.domain.bank import BankError, read_bank
 from quizapp.domain.interchange import InterchangeError
 from quizapp.models import Role
-from quizapp.services.authoring import AuthoringError
 from quizapp.services.bank import export_bank, load_bank
 from quizapp.services.demo import create_demo
+from quizapp.services.errors import AuthoringError
 from quizapp.services.interchange import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,

@@ -15,7 +15,7 @@ from quizapp.domain.interchange.moodle_xml import dump_moodle_xml, parse_moodle_
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
-from quizapp.services.authoring import add_questions
+from quizapp.services.question_authoring import add_questions
 from quizapp.services.questions import version_to_domain
 
 Parser = Callable[[bytes, str], list[DomainQuestion]]

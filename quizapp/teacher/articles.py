@@ -9,9 +9,9 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField, TextAreaField
 
 from quizapp.clock import utcnow
-from quizapp.services import authoring
-from quizapp.services.articles import list_articles
-from quizapp.services.authoring import AuthoringError
+from quizapp.services import articles as article_service
+from quizapp.services.articles import ArticleEditor
+from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.teacher import blueprint
 
 ARTICLE_FORMAT_HINT = (
@@ -59,40 +59,30 @@ class EditArticleForm(FlaskForm):
     submit = SubmitField("Save article")
 
 
-def get_article_text_or_404(article_id: int) -> tuple:
-    """The article and its article.md text; every teacher may edit every article."""
-    found = authoring.article_text(article_id)
-    if found is None:
-        abort(404, description="There is no such article.")
-    return found
-
-
 @blueprint.get("/articles")
 def articles() -> str:
     """Every article with its section and question counts."""
-    return render_template("teacher/articles/index.html", summaries=list_articles())
+    return render_template("teacher/articles/index.html", summaries=article_service.list_articles())
 
 
 @blueprint.route("/articles/new", methods=["GET", "POST"])
 def new_article() -> str | Response | tuple[str, int]:
     """Add an article from an uploaded article.md or pasted text."""
     form = NewArticleForm()
-    if form.validate_on_submit():
-        text = form.article_source()
-        if text is not None:
-            try:
-                article = authoring.create_article(text, utcnow())
-            except AuthoringError as error:
-                field = form.source_field()
-                field.errors = [*field.errors, *error.problems]
-            else:
-                count = len(article.sections)
-                flash(
-                    f"Article “{article.title}” added with {count} "
-                    f"section{'s' if count != 1 else ''}.",
-                    "success",
-                )
-                return redirect(url_for("teacher.articles"))
+    text = form.article_source() if form.validate_on_submit() else None
+    if text is not None:
+        try:
+            added = article_service.add_article(text, now=utcnow())
+        except AuthoringError as error:
+            field = form.source_field()
+            field.errors = [*field.errors, *error.problems]
+        else:
+            count = added.section_count
+            flash(
+                f"Article “{added.title}” added with {count} section{'s' if count != 1 else ''}.",
+                "success",
+            )
+            return redirect(url_for("teacher.articles"))
     status = 400 if form.is_submitted() else 200
     return render_template("teacher/articles/new.html", form=form), status
 
@@ -100,21 +90,25 @@ def new_article() -> str | Response | tuple[str, int]:
 @blueprint.route("/articles/<int:article_id>/edit", methods=["GET", "POST"])
 def edit_article(article_id: int) -> str | Response | tuple[str, int]:
     """Edit the article's text; questions whose evidence left its section go stale."""
-    article, text = get_article_text_or_404(article_id)
-    form = EditArticleForm(data={"text": text})
-    if form.validate_on_submit():
-        try:
-            update = authoring.update_article(article.id, form.text.data or "", utcnow())
-        except AuthoringError as error:
-            form.text.errors = [*form.text.errors, *error.problems]
-        else:
-            flash(_stale_message(update), "success")
-            return redirect(url_for("teacher.edit_article", article_id=article.id))
+    form = EditArticleForm()
+    try:
+        editor = article_service.edit_article(
+            article_id, save=form.validate_on_submit(), new_text=form.text.data, now=utcnow()
+        )
+    except NotFound as missing:
+        abort(404, description=missing.message)
+    if editor.saved:
+        flash(_stale_message(editor), "success")
+        return redirect(url_for("teacher.edit_article", article_id=editor.article_id))
+    if form.text.data is None:
+        # Nothing typed yet (or a form posted without its text): show the stored text.
+        form.text.data = editor.text
+    form.text.errors = [*form.text.errors, *editor.problems]
     status = 400 if form.is_submitted() else 200
-    return render_template("teacher/articles/edit.html", form=form, article=article), status
+    return render_template("teacher/articles/edit.html", form=form, editor=editor), status
 
 
-def _stale_message(update: authoring.ArticleUpdate) -> str:
+def _stale_message(update: ArticleEditor) -> str:
     went = update.went_stale
     if went == 0:
         message = "Article saved. No question got “stale evidence”."

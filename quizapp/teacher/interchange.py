@@ -20,7 +20,8 @@ from quizapp.clock import utcnow
 from quizapp.domain.interchange import InterchangeError
 from quizapp.extensions import db
 from quizapp.models import Section
-from quizapp.services.authoring import AuthoringError, articles_with_sections
+from quizapp.services.articles import articles_with_sections
+from quizapp.services.errors import AuthoringError
 from quizapp.services.interchange import (
     IMPORT_FORMATS,
     ImportTarget,

@@ -14,12 +14,12 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quizapp.clock import utcnow
-from quizapp.domain.questions import QuestionInvalid
 from quizapp.forms import EmptyForm
-from quizapp.models import Article
 from quizapp.security import safe_next_path
-from quizapp.services import authoring
-from quizapp.services.authoring import AuthoringError, EditableQuestion
+from quizapp.services import bank_browser, question_authoring, question_editor
+from quizapp.services.articles import ArticleChoice
+from quizapp.services.errors import AuthoringError, NotFound
+from quizapp.services.question_editor import EditableQuestion, QuestionDraft, QuestionWrite
 from quizapp.teacher import blueprint
 from quizapp.teacher.question_forms import (
     QUESTION_FORMS,
@@ -31,14 +31,6 @@ from quizapp.teacher.question_forms import (
 )
 
 PER_PAGE = 20
-
-
-def get_question_or_404(question_id: int) -> EditableQuestion:
-    """Any question of the shared bank (every teacher may edit every question)."""
-    editable = authoring.question_for_edit(question_id)
-    if editable is None:
-        abort(404, description="There is no such question in the bank.")
-    return editable
 
 
 def _back(default: str) -> str:
@@ -54,7 +46,7 @@ def questions() -> str:
     filters = BankFilterForm(formdata=request.args)
     # Ids are not checked against the choices: an unknown one simply matches nothing.
     filters.article.validate_choice = filters.section.validate_choice = False
-    page = authoring.bank_page(per_page=PER_PAGE, **filters.filters())
+    page = bank_browser.bank_page(per_page=PER_PAGE, **filters.filters())
     filters.set_articles(page.articles)
     return render_template(
         "teacher/questions/index.html",
@@ -89,104 +81,114 @@ def _int_or_none(value: object) -> int | None:
         return None
 
 
+class _FormReader:
+    """Builds the question form once the use case knows the article (and the question
+    edited), and reads the teacher's draft from it; keeps the form to render it."""
+
+    def __init__(self, form_class: type[QuestionForm] | None = None) -> None:
+        self.form_class = form_class
+        self.form: QuestionForm | None = None
+
+    def __call__(
+        self, article: ArticleChoice, editable: EditableQuestion | None
+    ) -> QuestionDraft | None:
+        form_class = self.form_class
+        if form_class is None and editable is not None:
+            form_class = QUESTION_FORMS[editable.question.type_name]
+        assert form_class is not None  # a new question's type was chosen before
+        data = None
+        if editable is not None and request.method == "GET":
+            data = form_class.prefill(
+                editable.question, editable.section_id, editable.current_version_number
+            )
+        # On POST the submitted values fill the form; the stored ones only prefill a GET.
+        self.form = form = form_class(data=data)
+        form.set_sections(article.sections)
+        if request.method == "GET" or form.apply_entry_buttons():
+            return None
+        form.validate_on_submit()
+        return QuestionDraft(
+            mapping=form.to_mapping(editable.bank_id) if editable else form.to_mapping(),
+            section_id=form.section.data,
+            based_on_version=_int_or_none(form.based_on_version.data) if editable else None,
+            form_ok=not form.errors,
+        )
+
+
 @blueprint.route("/questions/new", methods=["GET", "POST"])
 def new_question() -> str | Response | tuple[str, int]:
     """Choose a type and article (step one), then write the question in that type's form."""
-    articles = authoring.articles_with_sections()
     chooser = ChooseTypeForm(formdata=request.args or None)
-    chooser.set_articles(articles)
-    if "article" not in request.args and len(articles) == 1:
-        chooser.article.data = articles[0].id
     form_class = QUESTION_FORMS.get(request.args.get("type", ""))
-    article = next((a for a in articles if a.id == chooser.article.data), None)
-    if form_class is None or article is None:
+    reader = _FormReader(form_class) if form_class is not None else None
+    write = question_editor.write_question(
+        reader,
+        author_id=current_user.id,
+        now=utcnow(),
+        article_id=chooser.article.data,
+        sole_article="article" not in request.args,
+    )
+    if reader is None or reader.form is None:
+        chooser.set_articles(write.articles)
+        if write.article is not None:
+            chooser.article.data = write.article.id
         # Only a chosen type means "Continue" was pressed; a link may preselect the article.
         continued = "type" in request.args
         if continued:
             chooser.validate()
         return render_template(
-            "teacher/questions/choose_type.html", chooser=chooser, articles=articles
+            "teacher/questions/choose_type.html", chooser=chooser, articles=write.articles
         ), (400 if continued else 200)
-    form = form_class()
-    form.set_sections(article.sections)
-    return _write(form, article, editable=None)
+    return _form_page(reader.form, write)
 
 
 @blueprint.route("/questions/<int:question_id>/edit", methods=["GET", "POST"])
 def edit_question(question_id: int) -> str | Response | tuple[str, int]:
     """Edit a question; a save that changes it adds a version written by this teacher."""
-    editable = get_question_or_404(question_id)
-    form_class = QUESTION_FORMS[editable.question.type_name]
-    data = form_class.prefill(
-        editable.question, editable.row.section_id, editable.row.current_version_number
-    )
-    # On POST the submitted values fill the form; the stored ones only prefill a GET.
-    form = form_class(data=data if request.method == "GET" else None)
-    form.set_sections(editable.row.section.article.sections)
-    return _write(form, editable.row.section.article, editable=editable)
-
-
-def _write(
-    form: QuestionForm, article: Article, editable: EditableQuestion | None
-) -> str | Response | tuple[str, int]:
-    """Show the form; on POST apply an add/remove button or check and save."""
-    if request.method == "GET" or form.apply_entry_buttons():
-        return _render_form(form, article, editable)
-    form.validate_on_submit()
-    mapping = form.to_mapping(editable.row.bank_id) if editable else form.to_mapping()
+    reader = _FormReader()
     try:
-        question = authoring.check_question(
-            mapping, article_id=article.id, section_id=form.section.data
+        write = question_editor.write_question(
+            reader, author_id=current_user.id, now=utcnow(), question_id=question_id
         )
-        if form.errors:
-            return _render_form(form, article, editable, status=400)
-        based_on = _int_or_none(form.based_on_version.data) if editable else None
-        row = authoring.save_question(
-            article_id=article.id,
-            section_id=form.section.data,
-            question=question,
-            author_id=current_user.id,
-            now=utcnow(),
-            question_id=editable.row.id if editable else None,
-            based_on_version=based_on,
-        )
-    except QuestionInvalid as invalid:
-        show_problems(form, invalid.problems)
-    except AuthoringError as error:
-        form.general_errors.extend(error.problems)
-        if editable is not None:
-            # Saving again means saving over the version now current.
-            fresh = get_question_or_404(editable.row.id)
-            form.based_on_version.data = str(fresh.row.current_version_number)
-            editable = fresh
-    else:
-        number = row.current_version_number
-        if editable is None:
-            flash(f"Question saved as “{row.bank_id}”.", "success")
-        elif number == based_on:
+    except NotFound as missing:
+        abort(404, description=missing.message)
+    assert reader.form is not None  # an edited question always has its article
+    return _form_page(reader.form, write)
+
+
+def _form_page(form: QuestionForm, write: QuestionWrite) -> str | Response | tuple[str, int]:
+    """Redirect after a save, or show the form with what stopped it."""
+    saved = write.saved
+    if saved is not None:
+        if write.editable is None:
+            flash(f"Question saved as “{saved.bank_id}”.", "success")
+        elif saved.unchanged:
+            number = saved.version_number
             flash(f"Nothing changed; the question is still version {number}.", "success")
         else:
-            flash(f"Saved as version {number}.", "success")
-        return redirect(url_for("teacher.edit_question", question_id=row.id))
-    return _render_form(form, article, editable, status=400)
-
-
-def _render_form(
-    form: QuestionForm, article: Article, editable: EditableQuestion | None, status: int = 200
-) -> tuple[str, int]:
+            flash(f"Saved as version {saved.version_number}.", "success")
+        return redirect(url_for("teacher.edit_question", question_id=saved.id))
+    show_problems(form, write.problems)
+    form.general_errors.extend(write.errors)
+    if write.errors and write.editable is not None:
+        # Saving again means saving over the version now current.
+        form.based_on_version.data = str(write.editable.current_version_number)
     return render_template(
         "teacher/questions/form.html",
         form=form,
-        article=article,
-        editable=editable,
+        article=write.article,
+        editable=write.editable,
         type_label=TYPE_LABELS.get(form.type_name, form.type_name),
-    ), status
+    ), (400 if write.submitted else 200)
 
 
 @blueprint.get("/questions/<int:question_id>/preview")
 def preview_question(question_id: int) -> str:
     """The question exactly as a student sees it, then its answer key."""
-    editable = get_question_or_404(question_id)
+    try:
+        editable = question_editor.question_for_edit(question_id)
+    except NotFound as missing:
+        abort(404, description=missing.message)
     return render_template(
         "teacher/questions/preview.html",
         editable=editable,
@@ -207,8 +209,10 @@ def _require_post_form() -> None:
 def retire_question(question_id: int) -> Response:
     """Stop drawing the question into new attempts; attempts that have it keep it."""
     _require_post_form()
-    editable = get_question_or_404(question_id)
-    authoring.retire_question(editable.row.id, now=utcnow())
+    try:
+        question_authoring.retire_question(question_id, now=utcnow())
+    except NotFound as missing:
+        abort(404, description=missing.message)
     flash("Question retired: new quizzes no longer draw it.", "success")
     return redirect(_back(url_for("teacher.edit_question", question_id=question_id)))
 
@@ -217,8 +221,10 @@ def retire_question(question_id: int) -> Response:
 def restore_question(question_id: int) -> Response:
     """Let new attempts draw a retired question again."""
     _require_post_form()
-    editable = get_question_or_404(question_id)
-    authoring.restore_question(editable.row.id)
+    try:
+        question_authoring.restore_question(question_id)
+    except NotFound as missing:
+        abort(404, description=missing.message)
     flash("Question restored: new quizzes may draw it again.", "success")
     return redirect(_back(url_for("teacher.edit_question", question_id=question_id)))
 
@@ -227,11 +233,12 @@ def restore_question(question_id: int) -> Response:
 def delete_question(question_id: int) -> Response:
     """Delete a question no attempt ever drew; otherwise say to retire it."""
     _require_post_form()
-    editable = get_question_or_404(question_id)
     try:
-        authoring.delete_question(editable.row.id)
+        deleted = question_authoring.delete_question(question_id)
+    except NotFound as missing:
+        abort(404, description=missing.message)
     except AuthoringError as error:
         flash(str(error), "error")
         return redirect(url_for("teacher.edit_question", question_id=question_id))
-    flash(f"Question “{editable.row.bank_id}” deleted.", "success")
-    return redirect(url_for("teacher.questions", article=editable.row.article_id))
+    flash(f"Question “{deleted.bank_id}” deleted.", "success")
+    return redirect(url_for("teacher.questions", article=deleted.article_id))

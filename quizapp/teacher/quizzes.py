@@ -25,7 +25,7 @@ from quizapp.services.quizzes import (
     set_published,
     update_quiz,
 )
-from quizapp.services.reports import quiz_attempts, teacher_attempt
+from quizapp.services.teacher_attempts import quiz_attempts, teacher_attempt
 from quizapp.teacher import blueprint
 from quizapp.teacher.forms import QuizForm
 

@@ -20,8 +20,9 @@ from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.questions import question_from_mapping
 from quizapp.extensions import db
 from quizapp.models import Question, Section
-from quizapp.services.authoring import add_questions, bank_page
+from quizapp.services.bank_browser import bank_page
 from quizapp.services.interchange import current_questions
+from quizapp.services.question_authoring import add_questions
 from tests.factories import ECONOMY, MILITARY, NOW, load_article
 from tests.helpers import ARTICLE_SLUG
 

@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 from quizapp.domain.questions import question_from_mapping
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Role, User
-from quizapp.services import authoring
+from quizapp.services import articles, question_authoring
 from quizapp.services.quizzes import live_candidates
 from tests.factories import (
     NOW,
@@ -58,7 +58,7 @@ def teacher(accounts: Flask) -> FlaskClient:
 @pytest.fixture
 def article_id(app: Flask) -> int:
     with app.app_context():
-        return authoring.create_article(ARTICLE_MD, NOW).id
+        return articles.create_article(ARTICLE_MD, NOW).id
 
 
 def errors_of(html: str, field_id: str) -> list[str]:
@@ -273,7 +273,7 @@ def _question_on_tea(app: Flask, article_id: int) -> int:
                 "evidence": "Dutch traders brought it first.",
             }
         )
-        return authoring.save_question(
+        return question_authoring.save_question(
             article_id=article_id,
             section_id=article.sections[0].id,
             question=question,

@@ -17,7 +17,7 @@ from quizapp.domain.questions import QUESTION_TYPES, question_from_mapping
 from quizapp.extensions import db
 from quizapp.models import Attempt, Question, QuestionVersion
 from quizapp.models import Response as ResponseModel
-from quizapp.services import authoring
+from quizapp.services import articles, question_authoring
 from quizapp.services.practice import start_practice
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import live_candidates
@@ -64,7 +64,7 @@ class World:
 @pytest.fixture
 def world(app: Flask) -> World:
     with app.app_context():
-        article = authoring.create_article(ARTICLE_MD, NOW)
+        article = articles.create_article(ARTICLE_MD, NOW)
         return World(
             article_id=article.id,
             sections={s.slug: s.id for s in article.sections},
@@ -97,7 +97,7 @@ def add_question(app: Flask, world: World, prompt: str = "Who brought tea first?
         **extra,
     }
     with app.app_context():
-        return authoring.save_question(
+        return question_authoring.save_question(
             article_id=world.article_id,
             section_id=world.sections["tea-in-europe"],
             question=question_from_mapping(mapping),
@@ -805,7 +805,7 @@ def test_stale_or_retired_questions_are_flagged_and_not_drawn(
     with app.app_context():
         db.session.get(Question, stale_id).evidence_stale = True
         db.session.commit()
-        authoring.retire_question(retired_id, now=NOW)
+        question_authoring.retire_question(retired_id, now=NOW)
         assert [c.question_id for c in live_candidates(world.article_id)] == [live_id]
 
     page = page_text(teacher.get("/teacher/questions").get_data(as_text=True))
@@ -985,7 +985,7 @@ def browsable(app: Flask, world: World) -> dict[str, int]:
                 "evidence": "Britain imported 10 million pounds of tea in 1750.",
             }
         )
-        ids["numeric"] = authoring.save_question(
+        ids["numeric"] = question_authoring.save_question(
             article_id=world.article_id,
             section_id=world.sections["the-tea-trade"],
             question=numeric,

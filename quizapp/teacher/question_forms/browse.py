@@ -10,7 +10,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
-from quizapp.services.authoring import HEALTH_FLAGS
+from quizapp.domain.item_health import HEALTH_FLAGS
 from quizapp.teacher.question_forms.base import DIFFICULTY_LABELS
 from quizapp.teacher.question_forms.registry import TYPE_LABELS
 
