@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quizapp.domain.questions import MultipleChoice, SingleChoice
+from quizapp.domain.question_types import ChoiceQuestion
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.stats import QuestionStats
 
@@ -94,7 +94,7 @@ def distractors(
     them for multiple choice; anything else (no answer, a malformed one) chooses nothing
     but still counts as seen. ``groups`` maps each attempt index to its third (``thirds``).
     """
-    if not isinstance(question, SingleChoice | MultipleChoice):
+    if not isinstance(question, ChoiceQuestion):
         return None
     chosen_by_group: list[defaultdict[int, int]] = [defaultdict(int) for _ in range(3)]
     seen_by_group = [0, 0, 0]

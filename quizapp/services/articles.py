@@ -296,13 +296,13 @@ def _sync_sections(article: Article, parsed: DomainArticle) -> None:
         for section in dropped:
             article.sections.remove(section)
     for parsed_section in parsed.sections:
-        section = by_slug.get(parsed_section.slug)
-        if section is None:
-            section = Section(slug=parsed_section.slug)
-            article.sections.append(section)
-        section.title = parsed_section.title
-        section.position = parsed_section.position
-        section.body = parsed_section.body
+        kept = by_slug.get(parsed_section.slug)
+        if kept is None:
+            kept = Section(slug=parsed_section.slug)
+            article.sections.append(kept)
+        kept.title = parsed_section.title
+        kept.position = parsed_section.position
+        kept.body = parsed_section.body
 
 
 def _recheck_evidence(article: Article) -> tuple[int, int]:

@@ -11,8 +11,9 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, Subquery, Text, case, func, type_coerce
+from sqlalchemy import ColumnElement, Select, Subquery, Text, case, func, type_coerce
 from sqlalchemy.orm import joinedload
 
 from quizapp.domain.item_health import Distractors, distractors, health_flags, thirds
@@ -97,12 +98,13 @@ def quiz_analysis_page(quiz_id: int, *, teacher_id: int, which: str = "first") -
 
 
 def _counted_attempts(quiz_id: int, which: str) -> Subquery:
-    order = {
+    orders: dict[str, tuple[ColumnElement[Any], ...]] = {
         "first": (Attempt.started_at.asc(), Attempt.id.asc()),
         "last": (Attempt.started_at.desc(), Attempt.id.desc()),
         "highest": (Attempt.score.desc(), Attempt.started_at.asc()),
         "all": (Attempt.id.asc(),),
-    }[which]
+    }
+    order = orders[which]
     ranked = (
         db.select(
             Attempt.id.label("attempt_id"),
@@ -228,7 +230,10 @@ def _plain_rows(statement: Select) -> list[tuple]:
     """
     connection = db.session.connection()
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.driver_connection.cursor()
+    driver_connection = connection.connection.driver_connection
+    if driver_connection is None:
+        raise RuntimeError("the database connection was closed while a report was read")
+    cursor = driver_connection.cursor()
     try:
         cursor.execute(sql)
         return cursor.fetchall()

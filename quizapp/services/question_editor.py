@@ -200,11 +200,12 @@ def write_question(
         return page
     try:
         question = check_question(draft.mapping, article_id=article.id, section_id=draft.section_id)
-        if not draft.form_ok:
+        # check_question refuses a missing section, so the None test only narrows the type.
+        if not draft.form_ok or draft.section_id is None:
             return _failed(page)
         row = save_question(
             article_id=article.id,
-            section_id=draft.section_id,  # type: ignore[arg-type]  # checked above
+            section_id=draft.section_id,
             question=question,
             author_id=author_id,
             now=now,

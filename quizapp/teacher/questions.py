@@ -74,10 +74,10 @@ class PreviewItem:
     row: _BankOrder = field(default_factory=_BankOrder)
 
 
-def _int_or_none(value: object) -> int | None:
+def _int_or_none(value: str | None) -> int | None:
     try:
-        return int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
+        return None if value is None else int(value)
+    except ValueError:
         return None
 
 
