@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.extensions import db
 from quizapp.models import Enrolment, SchoolClass, User
+from quizapp.services.unit_of_work import unit_of_work
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -47,13 +48,18 @@ def create_class(teacher: User, name: str, *, now: dt.datetime) -> SchoolClass:
         raise ClassError("the class name is empty")
     code = _unused_join_code()
     school_class = SchoolClass(name=name, teacher_id=teacher.id, join_code=code, created_at=now)
-    db.session.add(school_class)
-    db.session.commit()
+    with unit_of_work() as session:
+        session.add(school_class)
     return school_class
 
 
 def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
     """Enrol ``student`` in the class with ``code``; joining twice is harmless."""
+    return enrol_with_code(student.id, code, now=now)
+
+
+def enrol_with_code(student_id: int, code: str, *, now: dt.datetime) -> SchoolClass:
+    """Enrol the student in the class with ``code``; joining twice is harmless."""
     normalised = normalise_join_code(code)
     if len(normalised) != JOIN_CODE_LENGTH:
         raise ClassError(f"A class code has {JOIN_CODE_LENGTH} letters and digits.")
@@ -64,7 +70,7 @@ def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
         raise ClassError(f"No class has the code {normalised}. Check it with your teacher.")
     enrolment = db.session.execute(
         db.select(Enrolment).where(
-            Enrolment.class_id == school_class.id, Enrolment.student_id == student.id
+            Enrolment.class_id == school_class.id, Enrolment.student_id == student_id
         )
     ).scalar_one_or_none()
     if enrolment is not None and enrolment.removed_at is not None:
@@ -72,8 +78,8 @@ def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
             f"Your teacher removed you from {school_class.name}; ask them to add you again."
         )
     if enrolment is None:
-        db.session.add(Enrolment(class_id=school_class.id, student_id=student.id, joined_at=now))
-        db.session.commit()
+        with unit_of_work() as session:
+            session.add(Enrolment(class_id=school_class.id, student_id=student_id, joined_at=now))
     return school_class
 
 
@@ -117,9 +123,9 @@ def classes_taught_by(teacher_id: int) -> list[tuple[SchoolClass, int]]:
 
 def regenerate_join_code(school_class: SchoolClass) -> str:
     """Give the class a new code; the old one stops working (e.g. after it leaked)."""
-    code = _unused_join_code()
-    school_class.join_code = code
-    db.session.commit()
+    with unit_of_work():
+        code = _unused_join_code()
+        school_class.join_code = code
     return code
 
 
@@ -147,8 +153,8 @@ def remove_student(school_class: SchoolClass, student_id: int, *, now: dt.dateti
     ).scalar_one_or_none()
     if enrolment is None:
         raise ClassError("That student is not in this class.")
-    enrolment.removed_at = now
-    db.session.commit()
+    with unit_of_work():
+        enrolment.removed_at = now
 
 
 def readmit_student(school_class: SchoolClass, student_id: int) -> None:
@@ -160,5 +166,5 @@ def readmit_student(school_class: SchoolClass, student_id: int) -> None:
     ).scalar_one_or_none()
     if enrolment is None:
         raise ClassError("That student was never in this class.")
-    enrolment.removed_at = None
-    db.session.commit()
+    with unit_of_work():
+        enrolment.removed_at = None

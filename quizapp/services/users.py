@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from quizapp.services.unit_of_work import unit_of_work
 
 MIN_PASSWORD_LENGTH = 10
 # Deliberately loose: a real check is the confirmation e-mail, not a regex.
@@ -47,8 +48,8 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
         role=role,
         created_at=now,
     )
-    db.session.add(user)
-    db.session.commit()
+    with unit_of_work() as session:
+        session.add(user)
     return user
 
 
@@ -76,6 +77,6 @@ def promote_to_teacher(email: str) -> User:
         raise AccountError(f"No account has the email {normalise_email(email)}.")
     if user.role is Role.TEACHER:
         raise AccountError(f"{user.email} is already a teacher.")
-    user.role = Role.TEACHER
-    db.session.commit()
+    with unit_of_work():
+        user.role = Role.TEACHER
     return user

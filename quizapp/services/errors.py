@@ -1,0 +1,7 @@
+"""Errors every use case may raise, whatever its area."""
+
+from __future__ import annotations
+
+
+class NotFound(LookupError):
+    """No such thing for this user (someone else's counts as none): a 404 with the message."""
