@@ -15,7 +15,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, FeedbackTiming, GradingMethod, Quiz, QuizKind, Section
 from quizapp.services.attempt_pages import ReviewPage, attempt_view, question_views
 from quizapp.services.classes import classes_taught_by
-from quizapp.services.errors import NotFound
+from quizapp.services.errors import NotFound, RequestRefused
 from quizapp.services.quizzes import (
     QuizError,
     QuizSettings,
@@ -34,10 +34,6 @@ from quizapp.services.unit_of_work import unit_of_work
 
 class QuizNotFound(NotFound):
     """Not one of this teacher's quizzes (or no such article or attempt)."""
-
-
-class RequestRefused(ValueError):
-    """A form no page of ours sends (tampered with): a 400 with the message."""
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,11 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
     return user
 
 
+def sign_up_student(email: str, password: str, *, name: str, now: dt.datetime) -> User:
+    """A new student account (anyone may sign up; teachers are promoted by a teacher)."""
+    return create_user(email, password, role=Role.STUDENT, name=name, now=now)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The account with this email and password, or None (never says which was wrong)."""
     user = db.session.execute(

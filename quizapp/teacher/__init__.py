@@ -9,8 +9,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from quizapp.security import teacher_required
-from quizapp.services.errors import NotFound
-from quizapp.services.quiz_pages import RequestRefused
+from quizapp.services.errors import NotFound, RequestRefused
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teacher")
 
