@@ -213,13 +213,11 @@ def _section_choices() -> tuple[SectionChoice, ...]:
 
 
 def _target_of(section_id: str) -> ImportTarget | None:
-    section = (
-        db.session.execute(
-            db.select(Section).options(joinedload(Section.article)).where(Section.id == section_id)
-        ).scalar_one_or_none()
-        if section_id.isdigit()
-        else None
-    )
+    if not section_id.isdigit():
+        return None
+    section = db.session.execute(
+        db.select(Section).options(joinedload(Section.article)).where(Section.id == int(section_id))
+    ).scalar_one_or_none()
     return ImportTarget(section.article, section) if section else None
 
 

@@ -76,7 +76,10 @@ def dashboard() -> tuple[str, int]:
 
 
 def _render_dashboard(
-    data: StudentDashboard, join_form: JoinClassForm, practice_form: PracticeForm, status=200
+    data: StudentDashboard,
+    join_form: JoinClassForm,
+    practice_form: PracticeForm,
+    status: int = 200,
 ) -> tuple[str, int]:
     practice_form.set_choices(data.practice_choices)
     page = render_template(
