@@ -8,7 +8,7 @@ import time
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from quizapp.extensions import limiter
+from quizapp.rate_limit import limiter
 
 # Codes with a page of their own; others use the generic error page.
 PAGES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}

@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +13,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, event
 
 from quizapp.database import Base
+from quizapp.rate_limit import limiter
 
 # The migrations live beside the package, so commands work from any working directory.
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -28,9 +27,6 @@ else:
 migrate = Migrate(directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
-# Storage comes from RATELIMIT_STORAGE_URI (memory:// by default; redis:// or memcached://
-# when several servers must share counts).
-limiter = Limiter(key_func=get_remote_address)
 
 
 def init_extensions(app: Flask) -> None:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from markupsafe import Markup
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from quizapp.clock import utcnow
-from quizapp.domain.text import quote_span
 from quizapp.rendering import markdown_with_highlight
-from quizapp.services.articles import SectionView, get_article_sections, list_articles
-from quizapp.services.attempts import evidence_to_highlight
+from quizapp.services.articles import list_articles
+from quizapp.services.errors import NotFound
+from quizapp.services.reading import ArticlePage, article_page
 
 blueprint = Blueprint("articles", __name__)
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(error: NotFound) -> object:
+    return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
 
 
 @blueprint.get("/")
@@ -25,41 +30,31 @@ def index() -> str:
 
 @blueprint.get("/articles/<slug>")
 def article(slug: str) -> str:
-    """One article, each section under an anchor named after its slug."""
-    found = get_article_sections(slug)
-    if found is None:
-        abort(404, description=f"There is no article called '{slug}'.")
-    article, sections = found
-    return render_template(
-        "articles/article.html",
-        article=article,
-        sections=sections,
-        highlighted=_evidence_highlight(sections),
-    )
+    """One article, each section under an anchor named after its slug.
 
-
-def _evidence_highlight(sections: list[SectionView]) -> dict[int, Markup]:
-    """The section HTML with the evidence marked, for "Read in the article" links.
-
-    The link names the learner's attempt and question; the quote is only marked when
-    that learner may already see the question's feedback.
+    A "Read in the article" link names the learner's attempt and question; the evidence
+    is marked when that learner may already see the question's feedback.
     """
-    attempt_id = request.args.get("attempt", type=int)
-    position = request.args.get("question", type=int)
-    if attempt_id is None or position is None or not current_user.is_authenticated:
-        return {}
-    found = evidence_to_highlight(
-        attempt_id,
-        position,
-        current_user.id,
+    page = article_page(
+        slug,
+        reader_id=current_user.id if current_user.is_authenticated else None,
+        attempt_id=request.args.get("attempt", type=int),
+        position=request.args.get("question", type=int),
         now=utcnow(),
         grace=dt.timedelta(seconds=current_app.config["ANSWER_GRACE_SECONDS"]),
     )
-    if found is None:
+    return render_template(
+        "articles/article.html",
+        article=page.article,
+        sections=page.sections,
+        highlighted=_highlighted(page),
+    )
+
+
+def _highlighted(page: ArticlePage) -> dict:
+    """The marked section's HTML, by section id (rendering is the page's business)."""
+    highlight = page.highlight
+    if highlight is None:
         return {}
-    section_id, evidence = found
-    for view in sections:
-        if view.section.id == section_id:
-            span = quote_span(view.section.body, evidence)
-            return {section_id: markdown_with_highlight(view.section.body, span)}
-    return {}
+    body = next(v.section.body for v in page.sections if v.section.id == highlight.section_id)
+    return {highlight.section_id: markdown_with_highlight(body, highlight.span)}

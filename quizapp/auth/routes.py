@@ -12,25 +12,24 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp.auth.forms import LoginForm, SignupForm
 from quizapp.clock import utcnow
-from quizapp.extensions import limiter
 from quizapp.forms import EmptyForm
-from quizapp.models import Role, User
+from quizapp.rate_limit import limiter
 from quizapp.security import safe_next_path
-from quizapp.services.users import AccountError, authenticate, create_user, normalise_email
+from quizapp.services.users import AccountError, authenticate, normalise_email, sign_up_student
 
 blueprint = Blueprint("auth", __name__)
 
 
-def _home_for(user: User) -> str:
+def _home_for(user: UserMixin) -> str:
     return url_for("teacher.dashboard") if user.is_teacher else url_for("student.dashboard")
 
 
-def _start_session(user: User) -> None:
+def _start_session(user: UserMixin) -> None:
     # A fresh session on every login: nothing from before survives (session fixation).
     session.clear()
     login_user(user)
@@ -51,10 +50,9 @@ def signup() -> str | Response:
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = create_user(
+            user = sign_up_student(
                 form.email.data or "",
                 form.password.data or "",
-                role=Role.STUDENT,
                 name=form.name.data or "",
                 now=utcnow(),
             )

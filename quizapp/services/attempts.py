@@ -6,6 +6,7 @@ Every function takes ``now`` explicitly; deadlines are enforced here, on the ser
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from quizapp.models import (
 )
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
+from quizapp.services.unit_of_work import unit_of_work
 
 _system_random = random.SystemRandom()
 
@@ -94,6 +96,39 @@ def attempt_query() -> Select[tuple[Attempt]]:
     )
 
 
+class DeadlinePhase(enum.Enum):
+    """Where an attempt stands against its deadline."""
+
+    OPEN = "open"
+    # The deadline has passed, but an answer sent before it may still be arriving.
+    ENDING = "ending"
+    # Past the deadline and the grace: the attempt is over, whoever looks at it.
+    OVER = "over"
+
+
+def deadline_phase(
+    deadline_at: dt.datetime | None, now: dt.datetime, grace: dt.timedelta
+) -> DeadlinePhase:
+    """The deadline rule, in one place.
+
+    Time is up at the deadline itself; answers sent in time are still taken for ``grace``
+    afterwards (they may be in flight), so an answer arriving at ``deadline + grace`` is
+    saved and one a moment later is not.
+    """
+    if deadline_at is None or now < deadline_at:
+        return DeadlinePhase.OPEN
+    if now <= deadline_at + grace:
+        return DeadlinePhase.ENDING
+    return DeadlinePhase.OVER
+
+
+def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
+    return (
+        attempt.state is AttemptState.IN_PROGRESS
+        and deadline_phase(attempt.deadline_at, now, grace) is DeadlinePhase.OVER
+    )
+
+
 def get_student_attempt(
     attempt_id: int, student_id: int, *, now: dt.datetime, grace: dt.timedelta
 ) -> Attempt | None:
@@ -106,14 +141,6 @@ def get_student_attempt(
     return attempt
 
 
-def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
-    return (
-        attempt.state is AttemptState.IN_PROGRESS
-        and attempt.deadline_at is not None
-        and now > attempt.deadline_at + grace
-    )
-
-
 def finalise_expired_attempts(
     student_id: int | None = None,
     *,
@@ -124,8 +151,11 @@ def finalise_expired_attempts(
     """Submit, with what was saved, every attempt whose time ran out.
 
     Scoped to one student (their dashboard) or one quiz (the teacher's reports): an
-    abandoned attempt is finalised the next time anyone looks at it.
+    abandoned attempt is finalised the next time anyone looks at it. However many there
+    are, this is one unit of work (one commit, or none inside a caller's).
     """
+    # The SQL filter is the deadline rule's OVER phase (now > deadline + grace), so only
+    # candidates are loaded; ``_is_expired`` then decides with the rule itself.
     query = attempt_query().where(
         Attempt.state == AttemptState.IN_PROGRESS,
         Attempt.deadline_at.is_not(None),
@@ -135,9 +165,12 @@ def finalise_expired_attempts(
         query = query.where(Attempt.student_id == student_id)
     if quiz_id is not None:
         query = query.where(Attempt.quiz_id == quiz_id)
-    expired = db.session.execute(query).scalars().all()
-    for attempt in expired:
-        submit_attempt(attempt, now=now, automatically=True)
+    expired = [a for a in db.session.execute(query).scalars() if _is_expired(a, now, grace)]
+    if expired:
+        # Only when there is something to finalise: a page that merely reads commits nothing.
+        with unit_of_work():
+            for attempt in expired:
+                submit_attempt(attempt, now=now, automatically=True)
     return len(expired)
 
 
@@ -250,85 +283,86 @@ def start_attempt(
     rng: random.Random | None = None,
 ) -> Attempt:
     """Resume the student's open attempt, or draw a new one with its own stored seed."""
-    finalise_expired_attempts(student_id, now=now, grace=grace)
-    current = in_progress_attempt(quiz.id, student_id)
-    if current is not None:
-        return current
-    _check_may_start(quiz, student_id, now)
+    with unit_of_work() as session:
+        finalise_expired_attempts(student_id, now=now, grace=grace)
+        current = in_progress_attempt(quiz.id, student_id)
+        if current is not None:
+            return current
+        _check_may_start(quiz, student_id, now)
 
-    candidates = live_candidates(quiz.article_id)
-    ranked = (
-        _ranked_for_practice(candidates, student_id, now)
-        if quiz.kind is QuizKind.PRACTICE
-        else _ranked_for_assessment(candidates, student_id)
-    )
-    sections = {s.id: s for s in quiz.article.sections}
-    rules = draw_rules(
-        [_rule_spec(rule) for rule in quiz.rules],
-        sections,
-    )
-    seed = (rng or _system_random).getrandbits(62)
-    draw_random = random.Random(seed)
-    try:
-        question_ids = draw(rules, ranked, draw_random)
-    except RulesImpossible as error:
-        raise AttemptError(
-            "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
-        ) from error
+        candidates = live_candidates(quiz.article_id)
+        ranked = (
+            _ranked_for_practice(candidates, student_id, now)
+            if quiz.kind is QuizKind.PRACTICE
+            else _ranked_for_assessment(candidates, student_id)
+        )
+        sections = {s.id: s for s in quiz.article.sections}
+        rules = draw_rules(
+            [_rule_spec(rule) for rule in quiz.rules],
+            sections,
+        )
+        seed = (rng or _system_random).getrandbits(62)
+        draw_random = random.Random(seed)
+        try:
+            question_ids = draw(rules, ranked, draw_random)
+        except RulesImpossible as error:
+            raise AttemptError(
+                "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
+            ) from error
 
-    versions = {
-        version.question_id: version
-        for version in db.session.execute(
-            db.select(QuestionVersion)
-            .join(Question, Question.id == QuestionVersion.question_id)
-            .where(
-                Question.id.in_(question_ids),
-                QuestionVersion.number == Question.current_version_number,
-            )
-            .options(joinedload(QuestionVersion.question))
-        ).scalars()
-    }
-    extra = db.session.scalar(
-        db.select(ExtraTime.extra_seconds).where(
-            ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id
-        )
-    )
-    number = 1 + (
-        db.session.scalar(
-            db.select(func.max(Attempt.number)).where(
-                Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
-            )
-        )
-        or 0
-    )
-    attempt = Attempt(
-        quiz_id=quiz.id,
-        student_id=student_id,
-        number=number,
-        seed=seed,
-        state=AttemptState.IN_PROGRESS,
-        started_at=now,
-        deadline_at=deadline_for(quiz, now, extra or 0),
-    )
-    for position, question_id in enumerate(question_ids, start=1):
-        version = versions[question_id]
-        size, avoid_identity = shuffle_plan(version_to_domain(version, version.question.bank_id))
-        attempt.questions.append(
-            AttemptQuestion(
-                position=position,
-                question_version_id=version.id,
-                display_order=display_order(
-                    size,
-                    draw_random,
-                    shuffle=quiz.shuffle_choices or avoid_identity,
-                    avoid_identity=avoid_identity,
+        versions = {
+            version.question_id: version
+            for version in db.session.execute(
+                db.select(QuestionVersion)
+                .join(Question, Question.id == QuestionVersion.question_id)
+                .where(
+                    Question.id.in_(question_ids),
+                    QuestionVersion.number == Question.current_version_number,
                 )
-                if size
-                else None,
+                .options(joinedload(QuestionVersion.question))
+            ).scalars()
+        }
+        extra = db.session.scalar(
+            db.select(ExtraTime.extra_seconds).where(
+                ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id
             )
         )
-    db.session.add(attempt)
-    db.session.commit()
+        number = 1 + (
+            db.session.scalar(
+                db.select(func.max(Attempt.number)).where(
+                    Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
+                )
+            )
+            or 0
+        )
+        attempt = Attempt(
+            quiz_id=quiz.id,
+            student_id=student_id,
+            number=number,
+            seed=seed,
+            state=AttemptState.IN_PROGRESS,
+            started_at=now,
+            deadline_at=deadline_for(quiz, now, extra or 0),
+        )
+        for position, question_id in enumerate(question_ids, start=1):
+            version = versions[question_id]
+            domain_question = version_to_domain(version, version.question.bank_id)
+            size, avoid_identity = shuffle_plan(domain_question)
+            attempt.questions.append(
+                AttemptQuestion(
+                    position=position,
+                    question_version_id=version.id,
+                    display_order=display_order(
+                        size,
+                        draw_random,
+                        shuffle=quiz.shuffle_choices or avoid_identity,
+                        avoid_identity=avoid_identity,
+                    )
+                    if size
+                    else None,
+                )
+            )
+        session.add(attempt)
     return attempt
 
 
@@ -343,6 +377,19 @@ def _rule_spec(rule: QuizRule) -> RuleSpec:
 # ------------------------------------------------------------------------ saving answers
 
 
+TIME_IS_UP = (
+    "Time is up: this answer arrived after the deadline and was not saved. "
+    "Your attempt was submitted with the answers saved before then."
+)
+
+
+def closed_message(attempt: Attempt) -> str:
+    """Why an answer sent to a submitted attempt was not saved."""
+    if attempt.submitted_automatically:
+        return TIME_IS_UP
+    return "This attempt was already submitted; your last change was not saved."
+
+
 def save_answer(
     attempt: Attempt,
     item: DrawnQuestion,
@@ -352,29 +399,32 @@ def save_answer(
     grace: dt.timedelta,
     check: bool = False,
 ) -> Response:
-    """Store the learner's answer; with ``check`` (immediate feedback) make it final."""
+    """Store the learner's answer; with ``check`` (immediate feedback) make it final.
+
+    An answer after the deadline and its grace submits the attempt and raises
+    ``AttemptError``; a use case that may meet a late answer applies the deadline rule
+    first, since raising inside its unit of work would undo that submission.
+    """
     if attempt.state is not AttemptState.IN_PROGRESS:
         raise AttemptError("This attempt has been submitted; answers can no longer change.")
     if _is_expired(attempt, now, grace):
         submit_attempt(attempt, now=now, automatically=True)
-        raise AttemptError(
-            "Time is up: this answer arrived after the deadline and was not saved. "
-            "Your attempt was submitted with the answers saved before then."
-        )
+        raise AttemptError(TIME_IS_UP)
     response = item.row.response
     if response is not None and response.checked_at is not None:
         raise AnswerLocked("You have already checked this answer; it can no longer change.")
-    if response is None:
-        response = Response(attempt_question=item.row, answer=answer, saved_at=now)
-        db.session.add(response)
-    else:
-        response.answer = answer
-        response.saved_at = now
-    if check and attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE and answer is not None:
-        _grade(item, response, now)
-        response.checked_at = now
-        _update_review_cards(attempt.student_id, [(item, response)], now)
-    db.session.commit()
+    with unit_of_work() as session:
+        if response is None:
+            response = Response(attempt_question=item.row, answer=answer, saved_at=now)
+            session.add(response)
+        else:
+            response.answer = answer
+            response.saved_at = now
+        immediate = attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE
+        if check and immediate and answer is not None:
+            _grade(item, response, now)
+            response.checked_at = now
+            _update_review_cards(attempt.student_id, [(item, response)], now)
     return response
 
 
@@ -396,36 +446,42 @@ def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = 
     # happened to look at it afterwards (durations stay within the time limit).
     if automatically and attempt.deadline_at is not None:
         now = min(now, attempt.deadline_at)
-    claimed = db.session.execute(
-        db.update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-        .values(
-            state=AttemptState.SUBMITTED, submitted_at=now, submitted_automatically=automatically
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
-        db.session.refresh(attempt)
-        return False
-    attempt.state = AttemptState.SUBMITTED
-    attempt.submitted_at = now
-    attempt.submitted_automatically = automatically
-    newly_graded = []
-    marks = []
-    for item in drawn_questions(attempt):
-        response = item.row.response
-        if response is None:
-            response = Response(attempt_question=item.row, answer=None, saved_at=now)
-            db.session.add(response)
-        if response.fraction is None:
-            _grade(item, response, now)
-            newly_graded.append((item, response))
-        marks.append((item.question.points, response.fraction or 0.0))
-    attempt.score, attempt.max_score = score(marks)
-    _update_review_cards(attempt.student_id, newly_graded, now)
-    db.session.commit()
+    with unit_of_work() as session:
+        claimed = session.execute(
+            db.update(Attempt)
+            .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+            .values(
+                state=AttemptState.SUBMITTED,
+                submitted_at=now,
+                submitted_automatically=automatically,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            # Someone else submitted it first. Rolling back here would also undo the rest of
+            # the caller's unit of work; reading back what the winner wrote is enough.
+            session.refresh(attempt, _SUBMISSION_FIELDS)
+            return False
+        attempt.state = AttemptState.SUBMITTED
+        attempt.submitted_at = now
+        attempt.submitted_automatically = automatically
+        newly_graded = []
+        marks = []
+        for item in drawn_questions(attempt):
+            response = item.row.response
+            if response is None:
+                response = Response(attempt_question=item.row, answer=None, saved_at=now)
+                session.add(response)
+            if response.fraction is None:
+                _grade(item, response, now)
+                newly_graded.append((item, response))
+            marks.append((item.question.points, response.fraction or 0.0))
+        attempt.score, attempt.max_score = score(marks)
+        _update_review_cards(attempt.student_id, newly_graded, now)
     return True
+
+
+_SUBMISSION_FIELDS = ["state", "submitted_at", "submitted_automatically", "score", "max_score"]
 
 
 def _update_review_cards(

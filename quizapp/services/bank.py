@@ -25,6 +25,7 @@ from quizapp.domain.bank import (
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
 from quizapp.services.questions import content_hash, new_version, version_to_domain
+from quizapp.services.unit_of_work import unit_of_work
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,9 @@ def load_bank(path: Path, *, now: dt.datetime) -> LoadReport:
     """
     banks = read_bank(path)
     results: list[SectionLoadResult] = []
-    try:
+    with unit_of_work():
         for bank in banks:
             results.extend(_upsert_article_bank(bank, path, now))
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return LoadReport(tuple(results))
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 
 from quizapp.extensions import db
-from quizapp.models import Enrolment, SchoolClass, User
+from quizapp.models import Enrolment, Quiz, SchoolClass, User
+from quizapp.services.errors import NotFound
+from quizapp.services.quizzes import quizzes_of_teacher
+from quizapp.services.unit_of_work import unit_of_work
 
 # No 0/O, 1/I/L: a code read aloud or copied from a board is typed right the first time.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -47,13 +51,18 @@ def create_class(teacher: User, name: str, *, now: dt.datetime) -> SchoolClass:
         raise ClassError("the class name is empty")
     code = _unused_join_code()
     school_class = SchoolClass(name=name, teacher_id=teacher.id, join_code=code, created_at=now)
-    db.session.add(school_class)
-    db.session.commit()
+    with unit_of_work() as session:
+        session.add(school_class)
     return school_class
 
 
 def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
     """Enrol ``student`` in the class with ``code``; joining twice is harmless."""
+    return enrol_with_code(student.id, code, now=now)
+
+
+def enrol_with_code(student_id: int, code: str, *, now: dt.datetime) -> SchoolClass:
+    """Enrol the student in the class with ``code``; joining twice is harmless."""
     normalised = normalise_join_code(code)
     if len(normalised) != JOIN_CODE_LENGTH:
         raise ClassError(f"A class code has {JOIN_CODE_LENGTH} letters and digits.")
@@ -64,7 +73,7 @@ def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
         raise ClassError(f"No class has the code {normalised}. Check it with your teacher.")
     enrolment = db.session.execute(
         db.select(Enrolment).where(
-            Enrolment.class_id == school_class.id, Enrolment.student_id == student.id
+            Enrolment.class_id == school_class.id, Enrolment.student_id == student_id
         )
     ).scalar_one_or_none()
     if enrolment is not None and enrolment.removed_at is not None:
@@ -72,8 +81,8 @@ def join_class(student: User, code: str, *, now: dt.datetime) -> SchoolClass:
             f"Your teacher removed you from {school_class.name}; ask them to add you again."
         )
     if enrolment is None:
-        db.session.add(Enrolment(class_id=school_class.id, student_id=student.id, joined_at=now))
-        db.session.commit()
+        with unit_of_work() as session:
+            session.add(Enrolment(class_id=school_class.id, student_id=student_id, joined_at=now))
     return school_class
 
 
@@ -117,9 +126,9 @@ def classes_taught_by(teacher_id: int) -> list[tuple[SchoolClass, int]]:
 
 def regenerate_join_code(school_class: SchoolClass) -> str:
     """Give the class a new code; the old one stops working (e.g. after it leaked)."""
-    code = _unused_join_code()
-    school_class.join_code = code
-    db.session.commit()
+    with unit_of_work():
+        code = _unused_join_code()
+        school_class.join_code = code
     return code
 
 
@@ -147,8 +156,8 @@ def remove_student(school_class: SchoolClass, student_id: int, *, now: dt.dateti
     ).scalar_one_or_none()
     if enrolment is None:
         raise ClassError("That student is not in this class.")
-    enrolment.removed_at = now
-    db.session.commit()
+    with unit_of_work():
+        enrolment.removed_at = now
 
 
 def readmit_student(school_class: SchoolClass, student_id: int) -> None:
@@ -160,5 +169,103 @@ def readmit_student(school_class: SchoolClass, student_id: int) -> None:
     ).scalar_one_or_none()
     if enrolment is None:
         raise ClassError("That student was never in this class.")
-    enrolment.removed_at = None
-    db.session.commit()
+    with unit_of_work():
+        enrolment.removed_at = None
+
+
+# ------------------------------------------------------------------- the teacher's pages
+# Each takes the teacher's id and checks the class is theirs before using it: another
+# teacher's class is a 404 (``ClassNotFound``), never a 403, so nothing leaks.
+
+
+class ClassNotFound(NotFound):
+    """Not one of this teacher's classes."""
+
+
+@dataclass(frozen=True)
+class TeacherDashboard:
+    """The teacher's classes (with student counts) and quizzes (with submitted counts)."""
+
+    classes: list[tuple[SchoolClass, int]]
+    quizzes: list[tuple[Quiz, int]]
+
+
+@dataclass(frozen=True)
+class ClassPage:
+    """A class's join code and roster (everyone ever enrolled, current students first)."""
+
+    school_class: SchoolClass
+    enrolments: list[Enrolment]
+
+
+@dataclass(frozen=True)
+class NewClass:
+    """A class just created: the code to give out."""
+
+    id: int
+    name: str
+    join_code: str
+
+
+def _own_class(teacher_id: int, class_id: int) -> SchoolClass:
+    school_class = owned_class(class_id, teacher_id)
+    if school_class is None:
+        raise ClassNotFound("There is no such class among yours.")
+    return school_class
+
+
+def teacher_dashboard(teacher_id: int) -> TeacherDashboard:
+    """Classes and quizzes at a glance."""
+    return TeacherDashboard(classes_taught_by(teacher_id), quizzes_of_teacher(teacher_id))
+
+
+def create_class_for(teacher_id: int, name: str, *, now: dt.datetime) -> NewClass:
+    """A new class for the teacher with a fresh join code; raises ``ClassError``."""
+    name = name.strip()
+    if not name:
+        raise ClassError("the class name is empty")
+    school_class = SchoolClass(
+        name=name, teacher_id=teacher_id, join_code=_unused_join_code(), created_at=now
+    )
+    with unit_of_work() as session:
+        session.add(school_class)
+        session.flush()
+        return NewClass(school_class.id, school_class.name, school_class.join_code)
+
+
+def class_page(teacher_id: int, class_id: int) -> ClassPage:
+    """The teacher's class with its roster."""
+    school_class = _own_class(teacher_id, class_id)
+    return ClassPage(school_class, roster(school_class.id))
+
+
+def replace_join_code(teacher_id: int, class_id: int, confirmed: bool) -> str | None:
+    """Give the teacher's class a new join code (None when not ``confirmed``)."""
+    school_class = _own_class(teacher_id, class_id)
+    return regenerate_join_code(school_class) if confirmed else None
+
+
+def change_enrolment(
+    teacher_id: int,
+    class_id: int,
+    student_id: int,
+    *,
+    remove: bool,
+    confirmed: bool,
+    now: dt.datetime,
+) -> str | None:
+    """Remove a student from the teacher's class, or readmit one; says what went wrong.
+
+    Nothing changes unless ``confirmed``; the class must be the teacher's either way.
+    """
+    school_class = _own_class(teacher_id, class_id)
+    if not confirmed:
+        return None
+    try:
+        if remove:
+            remove_student(school_class, student_id, now=now)
+        else:
+            readmit_student(school_class, student_id)
+    except ClassError as error:
+        return str(error)
+    return None

@@ -12,6 +12,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, QuizKind, Role, User
 from quizapp.services.classes import create_class
 from quizapp.services.quizzes import QuizSettings, RuleSpec, create_quiz
+from quizapp.services.unit_of_work import unit_of_work
 from quizapp.services.users import create_user
 
 DEMO_TEACHER_EMAIL = "demo-teacher@example.org"
@@ -33,8 +34,14 @@ def create_demo(*, now: dt.datetime) -> DemoSetup | None:
     """On an empty user table, create the demo teacher, class and a published quiz.
 
     Returns None (and changes nothing) when any account exists: a real install that
-    already has users never gets demo accounts added behind its back.
+    already has users never gets demo accounts added behind its back. Everything is one
+    unit of work: a demo half made is never left behind.
     """
+    with unit_of_work():
+        return _create_demo(now)
+
+
+def _create_demo(now: dt.datetime) -> DemoSetup | None:
     if db.session.scalar(db.select(func.count(User.id))):
         return None
     password = secrets.token_urlsafe(12)

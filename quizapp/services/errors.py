@@ -1,4 +1,4 @@
-"""Errors the use cases raise for the pages to show, worded for the teacher who reads them."""
+"""Errors the use cases raise for the pages to show, worded for the person who reads them."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ class NotFound(LookupError):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class RequestRefused(ValueError):
+    """A form no page of ours sends (tampered with, or expired): a 400 with the message."""
 
 
 class AuthoringError(ValueError):

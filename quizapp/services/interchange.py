@@ -15,6 +15,8 @@ from quizapp.domain.interchange.moodle_xml import dump_moodle_xml, parse_moodle_
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
+from quizapp.services.articles import articles_with_sections
+from quizapp.services.errors import AuthoringError, RequestRefused
 from quizapp.services.question_authoring import add_questions
 from quizapp.services.questions import version_to_domain
 
@@ -138,3 +140,133 @@ def export_questions(format_name: str, section_id: int | None = None) -> str:
     """
     category = db.session.get(Section, section_id).title if section_id is not None else None
     return EXPORT_FORMATS[format_name](current_questions(section_id), category=category)
+
+
+# ------------------------------------------------------------------- the teacher's pages
+
+
+@dataclass(frozen=True)
+class SectionChoice:
+    """A section imported questions can go to, grouped by its article."""
+
+    value: str
+    label: str
+    article_title: str
+
+
+@dataclass(frozen=True)
+class PreviewQuestion:
+    """What the student answer macros need to show a question: no answer, bank order."""
+
+    question: DomainQuestion
+    answer: object | None = None
+    display_order: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ImportUpload:
+    """A file sent for import: its size is known before ``read`` is called."""
+
+    filename: str
+    format_name: str
+    section_id: str
+    size: int
+    read: Callable[[], bytes]
+
+
+@dataclass(frozen=True)
+class ImportPage:
+    """The upload form (again), with what was wrong with the file or the section."""
+
+    sections: tuple[SectionChoice, ...]
+    problems: tuple[str, ...] = ()
+    section_error: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """Every question of the file as students will see it, before anything is saved."""
+
+    sections: tuple[SectionChoice, ...]
+    filename: str
+    article_title: str
+    section_title: str
+    data: bytes
+    questions: tuple[PreviewQuestion, ...]
+
+
+@dataclass(frozen=True)
+class ImportDone:
+    """The questions were saved."""
+
+    count: int
+    article_id: int
+    section_id: int
+    section_title: str
+
+
+def _section_choices() -> tuple[SectionChoice, ...]:
+    return tuple(
+        SectionChoice(str(section.id), section.title, article.title)
+        for article in articles_with_sections()
+        for section in article.sections
+    )
+
+
+def _target_of(section_id: str) -> ImportTarget | None:
+    if not section_id.isdigit():
+        return None
+    section = db.session.execute(
+        db.select(Section).options(joinedload(Section.article)).where(Section.id == int(section_id))
+    ).scalar_one_or_none()
+    return ImportTarget(section.article, section) if section else None
+
+
+def preview_import(upload: ImportUpload | None, *, max_bytes: int) -> ImportPage | ImportPreview:
+    """Read an uploaded file and show its questions, or say what is wrong with it.
+
+    ``upload`` None (nothing sent yet, or the form was invalid) gives the empty form.
+    """
+    sections = _section_choices()
+    if upload is None:
+        return ImportPage(sections)
+    target = _target_of(upload.section_id)
+    if target is None:
+        return ImportPage(sections, section_error="Not a valid choice.")
+    try:
+        check_size(upload.size, upload.filename, max_bytes=max_bytes)
+        data = upload.read()
+        questions = parse_file(data, upload.filename, upload.format_name, max_bytes=max_bytes)
+    except InterchangeError as error:
+        return ImportPage(sections, problems=tuple(str(p) for p in error.problems))
+    return ImportPreview(
+        sections,
+        upload.filename,
+        target.article.title,
+        target.section.title,
+        data,
+        tuple(PreviewQuestion(q) for q in questions),
+    )
+
+
+def confirm_import(
+    section_id: str,
+    filename: str,
+    format_name: str,
+    data: bytes,
+    *,
+    author_id: int,
+    now: dt.datetime,
+    max_bytes: int,
+) -> ImportDone | ImportPage:
+    """Save the previewed questions, all or nothing; or the upload form with the problems."""
+    target = _target_of(section_id)
+    if target is None:
+        raise RequestRefused("Choose a section for the imported questions.")
+    try:
+        questions = parse_file(data, filename, format_name, max_bytes=max_bytes)
+        import_questions(target, questions, author_id=author_id, now=now)
+    except (InterchangeError, AuthoringError) as error:
+        problems = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
+        return ImportPage(_section_choices(), problems=tuple(problems))
+    return ImportDone(len(questions), target.article.id, target.section.id, target.section.title)

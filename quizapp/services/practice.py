@@ -9,6 +9,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, Attempt, FeedbackTiming, QuizKind, Section
 from quizapp.services.attempts import AttemptError, start_attempt
 from quizapp.services.quizzes import QuizError, QuizSettings, RuleSpec, create_quiz
+from quizapp.services.unit_of_work import unit_of_work
 
 MAX_PRACTICE_QUESTIONS = 30
 
@@ -25,10 +26,27 @@ def start_practice(
 ) -> Attempt:
     """Create a practice quiz on one section (or all sections of an article) and start it.
 
-    Practice gives feedback after each question, so the learner checks as they go.
+    Practice gives feedback after each question, so the learner checks as they go. The
+    quiz and the attempt are one unit of work: a practice that cannot start leaves no quiz.
     """
     if not 1 <= question_count <= MAX_PRACTICE_QUESTIONS:
         raise AttemptError(f"Choose between 1 and {MAX_PRACTICE_QUESTIONS} questions.")
+    with unit_of_work():
+        return _start_practice(
+            student_id, article_id, section_id, question_count, now=now, grace=grace, rng=rng
+        )
+
+
+def _start_practice(
+    student_id: int,
+    article_id: int | None,
+    section_id: int | None,
+    question_count: int,
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    rng: random.Random | None,
+) -> Attempt:
     section = db.session.get(Section, section_id) if section_id is not None else None
     if section is not None:
         article_id = section.article_id

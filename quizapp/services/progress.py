@@ -25,10 +25,28 @@ from quizapp.models import (
 
 
 @dataclass(frozen=True)
+class SectionRef:
+    """A section as the progress page names and links it."""
+
+    id: int
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """An article as the progress page names and links it."""
+
+    id: int
+    title: str
+    slug: str
+
+
+@dataclass(frozen=True)
 class SectionProgress:
     """One section's numbers for one learner."""
 
-    section: Section
+    section: SectionRef
     question_count: int
     answered: int
     due: int
@@ -39,8 +57,44 @@ class SectionProgress:
 class ArticleProgress:
     """A learner's progress through one article, section by section."""
 
-    article: Article
+    article: ArticleRef
     sections: list[SectionProgress]
+
+
+@dataclass(frozen=True)
+class FinishedAttempt:
+    """A submitted attempt in a list of results."""
+
+    id: int
+    quiz_title: str
+    score: float | None
+    max_score: float | None
+    submitted_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    """Mastery by section, reviews due and the history of attempts."""
+
+    articles: list[ArticleProgress]
+    history: tuple[FinishedAttempt, ...]
+    due: int
+
+
+def progress_page(student_id: int, *, now: dt.datetime) -> ProgressPage:
+    """Everything the student's progress page shows."""
+    return ProgressPage(
+        articles=student_progress(student_id, now=now),
+        history=tuple(finished_attempt(a) for a in attempt_history(student_id)),
+        due=due_count(student_id, now=now),
+    )
+
+
+def finished_attempt(attempt: Attempt) -> FinishedAttempt:
+    """The plain view of a submitted attempt (its quiz loaded)."""
+    return FinishedAttempt(
+        attempt.id, attempt.quiz.title, attempt.score, attempt.max_score, attempt.submitted_at
+    )
 
 
 def due_count(student_id: int, *, now: dt.datetime) -> int:
@@ -102,14 +156,16 @@ def student_progress(student_id: int, *, now: dt.datetime) -> list[ArticleProgre
         questions = by_section.get(section.id, [])
         latest = {q: f for q, f, _ in questions if f is not None}
         progress = SectionProgress(
-            section=section,
+            section=SectionRef(section.id, section.title, section.slug),
             question_count=len(questions),
             answered=sum(1 for q, _, _ in questions if q in answered),
             due=sum(1 for _, f, due in questions if due is not None and due <= now),
             mastery=mastery([q for q, _, _ in questions], latest),
         )
+        article = section.article
         articles.setdefault(
-            section.article_id, ArticleProgress(section.article, [])
+            section.article_id,
+            ArticleProgress(ArticleRef(article.id, article.title, article.slug), []),
         ).sections.append(progress)
     return list(articles.values())
 

@@ -26,6 +26,7 @@ from quizapp.models import (
     Section,
     User,
 )
+from quizapp.services.unit_of_work import unit_of_work
 
 
 class QuizError(ValueError):
@@ -57,6 +58,32 @@ class QuizSettings:
     opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
     extra_seconds: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuizSpec:
+    """A quiz as the builder form states it: plain values, checked when saved.
+
+    ``grading_method`` and ``feedback_timing`` are the values of ``GRADING_METHODS`` and
+    ``FEEDBACK_TIMINGS``; ``extra_time`` is "email minutes" lines.
+    """
+
+    title: str
+    class_id: int | None
+    rules: tuple[RuleSpec, ...]
+    time_limit_seconds: int | None = None
+    attempts_allowed: int | None = None
+    grading_method: str = GradingMethod.HIGHEST.value
+    feedback_timing: str = FeedbackTiming.AFTER_SUBMIT.value
+    shuffle_choices: bool = True
+    opens_at: dt.datetime | None = None
+    closes_at: dt.datetime | None = None
+    extra_time: str = ""
+
+
+# The settings' choices, for forms that must not depend on the models.
+GRADING_METHODS = tuple(method.value for method in GradingMethod)
+FEEDBACK_TIMINGS = tuple(timing.value for timing in FeedbackTiming)
 
 
 def live_candidates(article_id: int) -> list[Candidate]:
@@ -177,9 +204,9 @@ def create_quiz(
         created_at=now,
         updated_at=now,
     )
-    _apply(quiz, title, rules, settings)
-    db.session.add(quiz)
-    db.session.commit()
+    with unit_of_work() as session:
+        _apply(quiz, title, rules, settings)
+        session.add(quiz)
     return quiz
 
 
@@ -198,20 +225,20 @@ def update_quiz(
         raise QuizError(problems)
     # Rules and extra times are replaced whole; flush the removals before the inserts
     # so the (quiz, position) and (quiz, student) keys never collide.
-    quiz.rules = []
-    quiz.extra_times = []
-    db.session.flush()
-    quiz.class_id = class_id
-    quiz.updated_at = now
-    _apply(quiz, title, rules, settings)
-    db.session.commit()
+    with unit_of_work() as session:
+        quiz.rules = []
+        quiz.extra_times = []
+        session.flush()
+        quiz.class_id = class_id
+        quiz.updated_at = now
+        _apply(quiz, title, rules, settings)
     return quiz
 
 
 def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:
     """Publish (students of the class can start it) or take it back to draft."""
-    quiz.published_at = now if published else None
-    db.session.commit()
+    with unit_of_work():
+        quiz.published_at = now if published else None
 
 
 def owned_quiz(quiz_id: int, teacher_id: int) -> Quiz | None:

@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from quizapp.services.unit_of_work import unit_of_work
 
 MIN_PASSWORD_LENGTH = 10
 # Deliberately loose: a real check is the confirmation e-mail, not a regex.
@@ -47,9 +48,14 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
         role=role,
         created_at=now,
     )
-    db.session.add(user)
-    db.session.commit()
+    with unit_of_work() as session:
+        session.add(user)
     return user
+
+
+def sign_up_student(email: str, password: str, *, name: str, now: dt.datetime) -> User:
+    """A new student account (anyone may sign up; teachers are promoted by a teacher)."""
+    return create_user(email, password, role=Role.STUDENT, name=name, now=now)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -76,6 +82,6 @@ def promote_to_teacher(email: str) -> User:
         raise AccountError(f"No account has the email {normalise_email(email)}.")
     if user.role is Role.TEACHER:
         raise AccountError(f"{user.email} is already a teacher.")
-    user.role = Role.TEACHER
-    db.session.commit()
+    with unit_of_work():
+        user.role = Role.TEACHER
     return user

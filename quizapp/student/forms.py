@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from quizapp.models import Article
+from quizapp.services.dashboard import PracticeChoice
 from quizapp.services.practice import MAX_PRACTICE_QUESTIONS
 
 
@@ -25,7 +27,9 @@ class JoinClassForm(FlaskForm):
 class PracticeForm(FlaskForm):
     """Which section to practise, and how many questions."""
 
-    section = SelectField("Section", validators=[InputRequired()])
+    # The practice use case checks the value against what it offers (the choices come
+    # from it, after the form is read), with the same "Not a valid choice." message.
+    section = SelectField("Section", validators=[InputRequired()], validate_choice=False)
     question_count = IntegerField(
         "Number of questions",
         default=5,
@@ -36,21 +40,13 @@ class PracticeForm(FlaskForm):
     )
     submit = SubmitField("Start practice")
 
-    def set_sections(self, articles: list[Article]) -> None:
+    def set_choices(self, choices: Iterable[PracticeChoice]) -> None:
         """Offer "All sections" and each section, grouped by article.
 
         Values are ``article-<id>`` (all sections of it) or ``section-<id>``.
         """
         self.section.choices = [
-            choice
-            for article in articles
-            for choice in [
-                SelectChoice(f"article-{article.id}", "All sections", optgroup=article.title),
-                *(
-                    SelectChoice(f"section-{s.id}", s.title, optgroup=article.title)
-                    for s in article.sections
-                ),
-            ]
+            SelectChoice(c.value, c.label, optgroup=c.article_title) for c in choices
         ]
 
 

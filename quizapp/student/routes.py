@@ -1,4 +1,4 @@
-"""Student routes: thin views over the attempts, practice and progress services."""
+"""Student routes: each parses the request, asks one use case and renders what it returns."""
 
 from __future__ import annotations
 
@@ -16,21 +16,30 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quizapp.clock import utcnow
-from quizapp.domain.answers import AnswerRejected, describe_answer, describe_key, read_answer
+from quizapp.domain.answers import describe_answer, describe_key
 from quizapp.domain.progress import outcome
-from quizapp.extensions import db
-from quizapp.models import Article, Attempt, AttemptState, Quiz
 from quizapp.security import student_required
-from quizapp.services import attempts as attempt_service
-from quizapp.services.attempts import AnswerLocked, AttemptError, DrawnQuestion
-from quizapp.services.classes import ClassError, join_class
-from quizapp.services.dashboard import student_dashboard
-from quizapp.services.practice import start_practice
-from quizapp.services.progress import attempt_history, due_count, student_progress
+from quizapp.services import attempt_pages
+from quizapp.services.attempt_pages import (
+    AnswerFinal,
+    AnswerRefused,
+    AttemptClosed,
+    AttemptStarted,
+    QuestionPage,
+)
+from quizapp.services.dashboard import (
+    DashboardAgain,
+    StudentDashboard,
+    join_class_by_code,
+    practise,
+    student_dashboard,
+)
+from quizapp.services.errors import NotFound
+from quizapp.services.progress import progress_page
 from quizapp.student.forms import JoinClassForm, PracticeForm, StartQuizForm, SubmitAttemptForm
 
 blueprint = Blueprint("student", __name__, url_prefix="/student")
@@ -46,26 +55,14 @@ def _students_only() -> None:
     """Every route here is for logged-in students."""
 
 
+@blueprint.errorhandler(NotFound)
+def _not_found(error: NotFound) -> object:
+    # Someone else's attempt, or a position past the last question: the usual 404 page.
+    return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
+
+
 def _grace() -> dt.timedelta:
     return dt.timedelta(seconds=current_app.config["ANSWER_GRACE_SECONDS"])
-
-
-def _attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = attempt_service.get_student_attempt(
-        attempt_id, current_user.id, now=utcnow(), grace=_grace()
-    )
-    if attempt is None:
-        abort(404, description="There is no such attempt among yours.")
-    return attempt
-
-
-def _practice_form() -> PracticeForm:
-    form = PracticeForm()
-    articles = db.session.execute(
-        db.select(Article).options(selectinload(Article.sections)).order_by(Article.title)
-    ).scalars()
-    form.set_sections(list(articles))
-    return form
 
 
 # ----------------------------------------------------------------------------- dashboard
@@ -74,60 +71,64 @@ def _practice_form() -> PracticeForm:
 @blueprint.get("/")
 def dashboard() -> tuple[str, int]:
     """Due reviews, classes, quizzes to take, practice, recent results."""
-    return _render_dashboard(JoinClassForm(), _practice_form())
+    data = student_dashboard(current_user.id, now=utcnow(), grace=_grace())
+    return _render_dashboard(data, JoinClassForm(), PracticeForm())
 
 
 def _render_dashboard(
-    join_form: JoinClassForm, practice_form: PracticeForm, status: int = 200
+    data: StudentDashboard,
+    join_form: JoinClassForm,
+    practice_form: PracticeForm,
+    status: int = 200,
 ) -> tuple[str, int]:
-    data = student_dashboard(current_user.id, now=utcnow(), grace=_grace())
-    return (
-        render_template(
-            "student/dashboard.html",
-            dashboard=data,
-            join_form=join_form,
-            practice_form=practice_form,
-            start_form=StartQuizForm(),
-        ),
-        status,
+    practice_form.set_choices(data.practice_choices)
+    page = render_template(
+        "student/dashboard.html",
+        dashboard=data,
+        join_form=join_form,
+        practice_form=practice_form,
+        start_form=StartQuizForm(),
     )
+    return page, status
+
+
+def _dashboard_again(
+    again: DashboardAgain, join_form: JoinClassForm, practice_form: PracticeForm
+) -> tuple[str, int]:
+    """The dashboard again (400), the failed form's problem next to its field."""
+    form = join_form if again.field == "code" else practice_form
+    if again.field and again.message:
+        getattr(form, again.field).errors.append(again.message)
+    return _render_dashboard(again.dashboard, join_form, practice_form, status=400)
 
 
 @blueprint.post("/classes/join")
 def join() -> WerkzeugResponse | tuple[str, int]:
     """Join a class with its code."""
     form = JoinClassForm()
-    if form.validate_on_submit():
-        try:
-            school_class = join_class(current_user, form.code.data or "", now=utcnow())
-        except ClassError as error:
-            form.code.errors.append(str(error))
-        else:
-            flash(f"You joined {school_class.name}.", "success")
-            return redirect(url_for("student.dashboard"))
-    return _render_dashboard(form, _practice_form(), status=400)
+    code = (form.code.data or "") if form.validate_on_submit() else None
+    joined = join_class_by_code(current_user.id, code, now=utcnow(), grace=_grace())
+    if isinstance(joined, DashboardAgain):
+        return _dashboard_again(joined, form, PracticeForm(formdata=None))
+    flash(f"You joined {joined.class_name}.", "success")
+    return redirect(url_for("student.dashboard"))
 
 
 @blueprint.post("/practice")
 def practice() -> WerkzeugResponse | tuple[str, int]:
     """Start a practice attempt on a section (or a whole article)."""
-    form = _practice_form()
-    if form.validate_on_submit():
-        kind, _, raw_id = (form.section.data or "").partition("-")
-        try:
-            attempt = start_practice(
-                current_user.id,
-                article_id=int(raw_id) if kind == "article" else None,
-                section_id=int(raw_id) if kind == "section" else None,
-                question_count=form.question_count.data or 0,
-                now=utcnow(),
-                grace=_grace(),
-            )
-        except AttemptError as error:
-            form.question_count.errors.append(str(error))
-        else:
-            return redirect(url_for("student.question", attempt_id=attempt.id, position=1))
-    return _render_dashboard(JoinClassForm(formdata=None), form, status=400)
+    form = PracticeForm()
+    choice = (form.section.data or "") if form.validate_on_submit() else None
+    started = practise(
+        current_user.id,
+        choice,
+        form.question_count.data or 0,
+        now=utcnow(),
+        grace=_grace(),
+    )
+    if isinstance(started, DashboardAgain):
+        return _dashboard_again(started, JoinClassForm(formdata=None), form)
+    return redirect(url_for("student.question", attempt_id=started.attempt_id, position=1))
 
 
 @blueprint.post("/quizzes/<int:quiz_id>/start")
@@ -135,166 +136,117 @@ def start_quiz(quiz_id: int) -> WerkzeugResponse:
     """Start (or resume) an attempt at one of the class's quizzes."""
     if not StartQuizForm().validate_on_submit():
         abort(400, description="The form expired; please try again.")
-    quiz = db.get_or_404(Quiz, quiz_id)
-    try:
-        attempt = attempt_service.start_attempt(quiz, current_user.id, now=utcnow(), grace=_grace())
-    except AttemptError as error:
-        flash(str(error), "error")
+    started = attempt_pages.start_quiz(quiz_id, current_user.id, now=utcnow(), grace=_grace())
+    if not isinstance(started, AttemptStarted):
+        flash(started.message, "error")
         return redirect(url_for("student.dashboard"))
-    return redirect(url_for("student.question", attempt_id=attempt.id, position=1))
+    return redirect(url_for("student.question", attempt_id=started.attempt_id, position=1))
 
 
 # ------------------------------------------------------------------------------ attempts
 
 
-def _closed_message(attempt: Attempt) -> str:
-    """Why an answer sent to a submitted attempt was not saved."""
-    if attempt.submitted_automatically:
-        return (
-            "Time is up: this answer arrived after the deadline and was not saved. Your "
-            "attempt was submitted with the answers saved before then."
-        )
-    return "This attempt was already submitted; your last change was not saved."
+def _render_question(page: QuestionPage, status: int = 200) -> tuple[str, int]:
+    return render_template("student/question.html", page=page), status
 
 
-def _item_at(items: list[DrawnQuestion], position: int) -> DrawnQuestion:
-    if not 1 <= position <= len(items):
-        abort(404, description=f"This attempt has questions 1 to {len(items)}.")
-    return items[position - 1]
+def _result_url(attempt_id: int) -> str:
+    return url_for("student.result", attempt_id=attempt_id)
 
 
-def _render_question(
-    attempt: Attempt,
-    items: list[DrawnQuestion],
-    item: DrawnQuestion,
-    error: str | None = None,
-    status: int = 200,
-) -> tuple[str, int]:
-    return (
-        render_template(
-            "student/question.html",
-            attempt=attempt,
-            items=items,
-            item=item,
-            error=error,
-            feedback=attempt_service.feedback_visible(attempt, item),
-            answered=attempt_service.answered_positions(items),
-            now=utcnow(),
-        ),
-        status,
-    )
-
-
-@blueprint.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET", "POST"])
+@blueprint.get("/attempts/<int:attempt_id>/questions/<int:position>")
 def question(attempt_id: int, position: int) -> WerkzeugResponse | tuple[str, int]:
-    """One question per page; POST saves the answer, then moves where the learner asked."""
-    attempt = _attempt_or_404(attempt_id)
-    if attempt.state is AttemptState.SUBMITTED:
-        if request.method == "POST":
-            flash(_closed_message(attempt), "error")
-        return redirect(url_for("student.result", attempt_id=attempt.id))
-    items = attempt_service.drawn_questions(attempt)
-    item = _item_at(items, position)
-    if request.method == "GET":
-        return _render_question(attempt, items, item)
+    """One question per page."""
+    page = attempt_pages.question_page(
+        attempt_id, current_user.id, position, now=utcnow(), grace=_grace()
+    )
+    if isinstance(page, AttemptClosed):
+        return redirect(_result_url(attempt_id))
+    return _render_question(page)
 
+
+@blueprint.post("/attempts/<int:attempt_id>/questions/<int:position>")
+def save(attempt_id: int, position: int) -> WerkzeugResponse | tuple[str, int]:
+    """Save the answer, then move where the learner asked."""
     action = request.form.get("action", "next")
-    if not item.is_final:
-        try:
-            answer = read_answer(item.question, request.form.to_dict(flat=False))
-            attempt_service.save_answer(
-                attempt, item, answer, now=utcnow(), grace=_grace(), check=action == "check"
-            )
-        except AnswerRejected as error:
-            return _render_question(attempt, items, item, error=str(error), status=400)
-        except AttemptError as error:
-            flash(str(error), "error")
-            return redirect(url_for("student.result", attempt_id=attempt.id))
-    return redirect(_destination(attempt, position, len(items), action))
+    saved = attempt_pages.answer_question(
+        attempt_id,
+        current_user.id,
+        position,
+        request.form.to_dict(flat=False),
+        now=utcnow(),
+        grace=_grace(),
+        check=action == "check",
+    )
+    if isinstance(saved, AttemptClosed):
+        flash(saved.message, "error")
+        return redirect(_result_url(attempt_id))
+    if isinstance(saved, AnswerRefused):
+        return _render_question(saved.page, status=400)
+    return redirect(_destination(attempt_id, position, saved.total, action))
 
 
-def _destination(attempt: Attempt, position: int, total: int, action: str) -> str:
+def _destination(attempt_id: int, position: int, total: int, action: str) -> str:
     if action == "check":
-        return url_for("student.question", attempt_id=attempt.id, position=position)
+        return url_for("student.question", attempt_id=attempt_id, position=position)
     if action == "previous":
         target = max(1, position - 1)
     elif action.startswith("goto-") and action[5:].isdigit():
         target = min(max(1, int(action[5:])), total)
     elif action == "finish" or position >= total:
-        return url_for("student.confirm_submit", attempt_id=attempt.id)
+        return url_for("student.confirm_submit", attempt_id=attempt_id)
     else:
         target = position + 1
-    return url_for("student.question", attempt_id=attempt.id, position=target)
+    return url_for("student.question", attempt_id=attempt_id, position=target)
 
 
 @blueprint.post("/attempts/<int:attempt_id>/questions/<int:position>/autosave")
 def autosave(attempt_id: int, position: int) -> tuple[WerkzeugResponse, int]:
     """Save an answer as it changes (JavaScript); the CSRF token comes in a header."""
-    attempt = _attempt_or_404(attempt_id)
-    result_url = url_for("student.result", attempt_id=attempt.id)
-    if attempt.state is AttemptState.SUBMITTED:
-        return jsonify(message=_closed_message(attempt), redirect=result_url), 409
-    item = _item_at(attempt_service.drawn_questions(attempt), position)
-    if item.is_final:
-        return jsonify(message="This answer is final and can no longer change."), 409
-    try:
-        answer = read_answer(item.question, request.form.to_dict(flat=False))
-        response = attempt_service.save_answer(attempt, item, answer, now=utcnow(), grace=_grace())
-    except AnswerRejected as error:
-        return jsonify(message=str(error)), 400
-    except AnswerLocked as error:
-        return jsonify(message=str(error)), 409
-    except AttemptError as error:
-        return jsonify(message=str(error), redirect=result_url), 409
-    return jsonify(status="saved", saved_at=response.saved_at.isoformat()), 200
+    saved = attempt_pages.answer_question(
+        attempt_id,
+        current_user.id,
+        position,
+        request.form.to_dict(flat=False),
+        now=utcnow(),
+        grace=_grace(),
+    )
+    if isinstance(saved, AttemptClosed):
+        return jsonify(message=saved.message, redirect=_result_url(attempt_id)), 409
+    if isinstance(saved, AnswerFinal):
+        return jsonify(message=saved.message), 409
+    if isinstance(saved, AnswerRefused):
+        return jsonify(message=saved.message), 400
+    return jsonify(status="saved", saved_at=saved.saved_at.isoformat()), 200
 
 
 @blueprint.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
 def confirm_submit(attempt_id: int) -> WerkzeugResponse | str:
     """Confirm, showing what is unanswered; POST submits (twice grades once)."""
-    attempt = _attempt_or_404(attempt_id)
     form = SubmitAttemptForm()
-    if attempt.state is AttemptState.IN_PROGRESS and form.validate_on_submit():
-        attempt_service.submit_attempt(attempt, now=utcnow())
-    if attempt.state is AttemptState.SUBMITTED:
-        return redirect(url_for("student.result", attempt_id=attempt.id))
-    items = attempt_service.drawn_questions(attempt)
-    return render_template(
-        "student/submit.html",
-        attempt=attempt,
-        items=items,
-        unanswered=attempt_service.unanswered_positions(items),
-        form=form,
+    page = attempt_pages.submit_page(
+        attempt_id,
+        current_user.id,
+        now=utcnow(),
+        grace=_grace(),
+        confirmed=form.validate_on_submit(),
     )
+    if isinstance(page, AttemptClosed):
+        return redirect(_result_url(attempt_id))
+    return render_template("student/submit.html", page=page, form=form)
 
 
 @blueprint.get("/attempts/<int:attempt_id>")
 def result(attempt_id: int) -> WerkzeugResponse | str:
     """Score and per-question review once the attempt is submitted."""
-    attempt = _attempt_or_404(attempt_id)
-    now = utcnow()
-    if (
-        attempt.state is AttemptState.IN_PROGRESS
-        and attempt.deadline_at
-        and now >= attempt.deadline_at
-    ):
-        # The learner's own page asks for the result when their countdown ends.
-        attempt_service.submit_attempt(attempt, now=now, automatically=True)
-    if attempt.state is AttemptState.IN_PROGRESS:
-        return redirect(url_for("student.question", attempt_id=attempt.id, position=1))
-    return render_template(
-        "student/result.html", attempt=attempt, items=attempt_service.drawn_questions(attempt)
-    )
+    page = attempt_pages.result_page(attempt_id, current_user.id, now=utcnow(), grace=_grace())
+    if page is None:
+        return redirect(url_for("student.question", attempt_id=attempt_id, position=1))
+    return render_template("student/result.html", page=page)
 
 
 @blueprint.get("/progress")
 def progress() -> str:
     """Mastery by section, reviews due, and the history of attempts."""
-    now = utcnow()
-    articles = student_progress(current_user.id, now=now)
-    return render_template(
-        "student/progress.html",
-        articles=articles,
-        history=attempt_history(current_user.id),
-        due=due_count(current_user.id, now=now),
-    )
+    page = progress_page(current_user.id, now=utcnow())
+    return render_template("student/progress.html", page=page)

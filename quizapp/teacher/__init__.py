@@ -4,9 +4,12 @@ One blueprint, split into modules by area; each module registers its routes on
 ``blueprint`` when imported below.
 """
 
-from flask import Blueprint
+from flask import Blueprint, current_app
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from quizapp.security import teacher_required
+from quizapp.services.errors import NotFound, RequestRefused
 
 blueprint = Blueprint("teacher", __name__, url_prefix="/teacher")
 
@@ -15,6 +18,17 @@ blueprint = Blueprint("teacher", __name__, url_prefix="/teacher")
 @teacher_required
 def _teachers_only() -> None:
     """Every route here is for logged-in teachers; students get a 403."""
+
+
+@blueprint.errorhandler(NotFound)
+def _not_found(error: NotFound) -> object:
+    # Another teacher's quiz or class does not exist for this one: the usual 404 page.
+    return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
+
+
+@blueprint.errorhandler(RequestRefused)
+def _refused(error: RequestRefused) -> object:
+    return current_app.handle_http_exception(BadRequest(description=str(error)))
 
 
 from quizapp.teacher import (  # noqa: E402, F401

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,18 +24,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quizapp.models import FeedbackTiming, GradingMethod
+from quizapp.services.quizzes import QuizSpec, RuleSpec
 
 DIFFICULTY_LABELS = {"1": "Easy", "2": "Medium", "3": "Hard"}
+# Keyed by the service's GRADING_METHODS and FEEDBACK_TIMINGS (a test keeps them equal).
 GRADING_LABELS = {
-    GradingMethod.HIGHEST.value: "Highest attempt",
-    GradingMethod.LAST.value: "Last attempt",
-    GradingMethod.FIRST.value: "First attempt",
-    GradingMethod.AVERAGE.value: "Average of attempts",
+    "highest": "Highest attempt",
+    "last": "Last attempt",
+    "first": "First attempt",
+    "average": "Average of attempts",
 }
 FEEDBACK_LABELS = {
-    FeedbackTiming.AFTER_SUBMIT.value: "After the quiz is submitted",
-    FeedbackTiming.IMMEDIATE.value: "After each question (the learner checks each answer)",
+    "after_submit": "After the quiz is submitted",
+    "immediate": "After each question (the learner checks each answer)",
 }
 
 
@@ -71,7 +75,8 @@ class QuizForm(FlaskForm):
     """The quiz builder: title, class, rules and settings."""
 
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    class_id = SelectField("Class", validators=[DataRequired()])
+    # The use case checks the class is the teacher's (its choices come from it).
+    class_id = SelectField("Class", validators=[DataRequired()], validate_choice=False)
     rules = FieldList(FormField(RuleEntryForm))
     time_limit_minutes = IntegerField(
         "Time limit (minutes)",
@@ -95,3 +100,82 @@ class QuizForm(FlaskForm):
         "e.g. sam@example.org 15",
     )
     submit = SubmitField("Save quiz")
+
+    def set_rule_rows(self, section_ids: Sequence[int | None], rules: Sequence[RuleSpec]) -> None:
+        """One rule row per section (None: "all sections"), filled from ``rules``."""
+        existing = {rule.section_id: rule for rule in rules}
+        while self.rules.entries:
+            self.rules.pop_entry()
+        for section_id in section_ids:
+            rule = existing.get(section_id)
+            self.rules.append_entry(
+                {
+                    "section_id": "" if section_id is None else str(section_id),
+                    "question_count": rule.question_count if rule else 0,
+                    "difficulties": [str(d) for d in rule.difficulties] if rule else [],
+                }
+            )
+
+    @classmethod
+    def from_quiz(cls, quiz: QuizSpec, section_ids: Sequence[int | None]) -> QuizForm:
+        """The builder filled with a saved quiz (datetimes shown in UTC, without a zone)."""
+        form = cls(
+            formdata=None,
+            title=quiz.title,
+            class_id=str(quiz.class_id),
+            time_limit_minutes=(quiz.time_limit_seconds // 60) if quiz.time_limit_seconds else None,
+            attempts_allowed=quiz.attempts_allowed,
+            grading_method=quiz.grading_method,
+            feedback_timing=quiz.feedback_timing,
+            shuffle_choices=quiz.shuffle_choices,
+            opens_at=_naive(quiz.opens_at),
+            closes_at=_naive(quiz.closes_at),
+            extra_time=quiz.extra_time,
+        )
+        form.set_rule_rows(section_ids, quiz.rules)
+        return form
+
+    def to_spec(self) -> QuizSpec:
+        """What the teacher asked for, as plain values (call after validating)."""
+        return QuizSpec(
+            title=self.title.data or "",
+            class_id=_int_or_none(self.class_id.data),
+            rules=tuple(
+                RuleSpec(
+                    question_count=count,
+                    section_id=_section_id(entry.form.section_id.data or ""),
+                    difficulties=tuple(int(d) for d in entry.form.difficulties.data or []),
+                )
+                for entry in self.rules.entries
+                if (count := entry.form.question_count.data or 0) > 0
+            ),
+            time_limit_seconds=(self.time_limit_minutes.data or 0) * 60 or None,
+            attempts_allowed=self.attempts_allowed.data or None,
+            grading_method=self.grading_method.data,
+            feedback_timing=self.feedback_timing.data,
+            shuffle_choices=bool(self.shuffle_choices.data),
+            opens_at=_utc(self.opens_at.data),
+            closes_at=_utc(self.closes_at.data),
+            extra_time=self.extra_time.data or "",
+        )
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    # The form's datetime-local fields are entered in UTC (their labels say so).
+    return value.replace(tzinfo=dt.UTC) if value else None
+
+
+def _naive(value: dt.datetime | None) -> dt.datetime | None:
+    return value.replace(tzinfo=None) if value else None
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _section_id(raw: str) -> int | None:
+    # Empty: all sections. Anything but digits cannot be a section: -1 names none, so the
+    # use case refuses the form as it refuses another article's section.
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() else -1

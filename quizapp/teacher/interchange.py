@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from types import SimpleNamespace
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -17,17 +16,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from quizapp.clock import utcnow
-from quizapp.domain.interchange import InterchangeError
-from quizapp.extensions import db
-from quizapp.models import Section
-from quizapp.services.articles import articles_with_sections
-from quizapp.services.errors import AuthoringError
+from quizapp.services import interchange
 from quizapp.services.interchange import (
     IMPORT_FORMATS,
-    ImportTarget,
-    check_size,
-    import_questions,
-    parse_file,
+    ImportDone,
+    ImportPage,
+    ImportUpload,
+    SectionChoice,
 )
 from quizapp.teacher import blueprint
 
@@ -36,13 +31,12 @@ class _TargetFields(FlaskForm):
     format_name = SelectField(
         "Format", choices={key: label for key, (label, _) in IMPORT_FORMATS.items()}
     )
-    section_id = SelectField("Section", validators=[DataRequired()])
+    # The use case checks the section exists (the choices come from it).
+    section_id = SelectField("Section", validators=[DataRequired()], validate_choice=False)
 
-    def set_sections(self) -> None:
+    def set_sections(self, sections: tuple[SectionChoice, ...]) -> None:
         self.section_id.choices = [
-            SelectChoice(str(section.id), section.title, optgroup=article.title)
-            for article in articles_with_sections()
-            for section in article.sections
+            SelectChoice(s.value, s.label, optgroup=s.article_title) for s in sections
         ]
 
 
@@ -61,100 +55,77 @@ class ConfirmForm(_TargetFields):
     submit = SubmitField("Import questions")
 
 
-def _target(section_id: str | None) -> ImportTarget:
-    section = db.session.get(Section, int(section_id)) if (section_id or "").isdigit() else None
-    if section is None:
-        abort(400, description="Choose a section for the imported questions.")
-    return ImportTarget(section.article, section)
+def _upload(form: UploadForm) -> ImportUpload:
+    upload = form.file.data
+    # Measure before reading, so an oversized file is refused with its real size.
+    upload.stream.seek(0, io.SEEK_END)
+    size = upload.stream.tell()
+    upload.stream.seek(0)
+    return ImportUpload(
+        upload.filename or "upload",
+        form.format_name.data,
+        form.section_id.data or "",
+        size,
+        upload.read,
+    )
 
 
-def _preview_items(questions: list) -> list[SimpleNamespace]:
-    # The student macros need an attempt-like item: the question, no answer, bank order.
-    return [
-        SimpleNamespace(question=q, answer=None, row=SimpleNamespace(display_order=None))
-        for q in questions
-    ]
+def _upload_page(form: UploadForm, page: ImportPage) -> tuple[str, int]:
+    form.set_sections(page.sections)
+    if page.section_error:
+        form.section_id.errors.append(page.section_error)
+    html = render_template("teacher/import/upload.html", form=form, problems=page.problems)
+    return html, 400 if form.is_submitted() else 200
 
 
 @blueprint.route("/import", methods=["GET", "POST"])
 def import_upload() -> str | tuple[str, int]:
     """Upload a GIFT, Moodle XML or Aiken file and preview what it holds."""
     form = UploadForm()
-    form.set_sections()
-    if not form.validate_on_submit():
-        return render_template("teacher/import/upload.html", form=form, problems=[]), (
-            400 if form.is_submitted() else 200
-        )
-    upload = form.file.data
-    filename = upload.filename or "upload"
-    target = _target(form.section_id.data)
-    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
-    try:
-        # Measure before reading, so an oversized file is refused with its real size.
-        upload.stream.seek(0, io.SEEK_END)
-        check_size(upload.stream.tell(), filename, max_bytes=max_bytes)
-        upload.stream.seek(0)
-        data = upload.read()
-        questions = parse_file(
-            data,
-            filename,
-            form.format_name.data,
-            max_bytes=max_bytes,
-        )
-    except InterchangeError as error:
-        return render_template(
-            "teacher/import/upload.html", form=form, problems=[str(p) for p in error.problems]
-        ), 400
+    page = interchange.preview_import(
+        _upload(form) if form.validate_on_submit() else None,
+        max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+    )
+    if isinstance(page, ImportPage):
+        return _upload_page(form, page)
     confirm = ConfirmForm(
         formdata=None,
         format_name=form.format_name.data,
         section_id=form.section_id.data,
-        content=base64.b64encode(data).decode("ascii"),
-        filename=filename,
+        content=base64.b64encode(page.data).decode("ascii"),
+        filename=page.filename,
     )
-    confirm.set_sections()
-    return render_template(
-        "teacher/import/preview.html",
-        form=confirm,
-        target=target,
-        filename=filename,
-        items=_preview_items(questions),
-    )
+    confirm.set_sections(page.sections)
+    return render_template("teacher/import/preview.html", form=confirm, preview=page)
 
 
 @blueprint.post("/import/confirm")
 def import_confirm() -> Response | tuple[str, int]:
     """Save the previewed questions, all or nothing."""
     form = ConfirmForm()
-    form.set_sections()
     if not form.validate_on_submit():
         abort(400, description="The preview expired; upload the file again.")
     try:
         data = base64.b64decode(form.content.data or "", validate=True)
     except (binascii.Error, ValueError):
         abort(400, description="The previewed file was damaged; upload it again.")
-    target = _target(form.section_id.data)
-    filename = form.filename.data or "upload"
-    try:
-        questions = parse_file(
-            data,
-            filename,
-            form.format_name.data,
-            max_bytes=current_app.config["IMPORT_MAX_BYTES"],
-        )
-        import_questions(target, questions, author_id=current_user.id, now=utcnow())
-    except (InterchangeError, AuthoringError) as error:
+    done = interchange.confirm_import(
+        form.section_id.data or "",
+        form.filename.data or "upload",
+        form.format_name.data,
+        data,
+        author_id=current_user.id,
+        now=utcnow(),
+        max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+    )
+    if not isinstance(done, ImportDone):
         upload = UploadForm(
             formdata=None, format_name=form.format_name.data, section_id=form.section_id.data
         )
-        upload.set_sections()
-        problems = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
-        return render_template("teacher/import/upload.html", form=upload, problems=problems), 400
+        return _upload_page(upload, done)[0], 400
     flash(
-        f"Imported {len(questions)} questions into '{target.section.title}'. Add an evidence "
+        f"Imported {done.count} questions into '{done.section_title}'. Add an evidence "
         "quote to each: until then the bank flags them with “no evidence”.",
         "success",
     )
-    return redirect(
-        url_for("teacher.questions", article=target.article.id, section=target.section.id)
-    )
+    return redirect(url_for("teacher.questions", article=done.article_id, section=done.section_id))

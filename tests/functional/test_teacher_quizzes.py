@@ -33,6 +33,8 @@ from quizapp.models import (
 from quizapp.rendering import format_number
 from quizapp.services import attempts as attempt_service
 from quizapp.services.classes import remove_student
+from quizapp.services.quizzes import FEEDBACK_TIMINGS, GRADING_METHODS, QuizSpec, RuleSpec
+from quizapp.teacher.forms import FEEDBACK_LABELS, GRADING_LABELS, QuizForm
 from tests.conftest import BANK_PATH
 from tests.factories import (
     ECONOMY,
@@ -827,3 +829,32 @@ def test_the_review_of_an_attempt_in_progress_shows_the_answers_so_far(
     assert f"Answer so far: {given}" in html_module.unescape(sections[1])
     assert "Answer so far: No answer" in html_module.unescape(sections[2])
     assert "Right answer" not in html
+
+
+# ------------------------------------------------------------------- the builder's form
+
+
+def test_the_forms_setting_labels_cover_exactly_the_services_values() -> None:
+    assert list(GRADING_LABELS) == list(GRADING_METHODS)
+    assert set(FEEDBACK_LABELS) == set(FEEDBACK_TIMINGS)
+
+
+def test_a_quiz_goes_into_the_form_and_comes_back_the_same(app: Flask) -> None:
+    spec = QuizSpec(
+        title="Economy check",
+        class_id=7,
+        rules=(RuleSpec(3, None, ()), RuleSpec(2, 12, (1, 3))),
+        time_limit_seconds=30 * 60,
+        attempts_allowed=2,
+        grading_method="last",
+        feedback_timing="immediate",
+        shuffle_choices=False,
+        opens_at=NOW,
+        closes_at=NOW + dt.timedelta(days=1),
+        extra_time="bob@example.com 15",
+    )
+
+    with app.test_request_context():
+        form = QuizForm.from_quiz(spec, (None, 11, 12))
+        assert [entry.form.section_id.data for entry in form.rules] == ["", "11", "12"]
+        assert form.to_spec() == spec

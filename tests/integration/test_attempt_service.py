@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -24,6 +26,8 @@ from quizapp.models import (
 from quizapp.models import Quiz as QuizModel
 from quizapp.services.attempts import (
     AttemptError,
+    DeadlinePhase,
+    deadline_phase,
     evidence_to_highlight,
     feedback_visible,
     finalise_expired_attempts,
@@ -33,6 +37,7 @@ from quizapp.services.attempts import (
 )
 from quizapp.services.practice import start_practice
 from quizapp.services.progress import due_count, student_progress
+from quizapp.services.unit_of_work import unit_of_work
 from tests.factories import (
     ECONOMY,
     GRACE,
@@ -478,3 +483,99 @@ def test_practice_quizzes_are_private(school: School) -> None:
 
     with pytest.raises(AttemptError, match="belongs to someone else"):
         start(attempt.quiz, school.bob)
+
+
+# ------------------------------------------------------------------- the deadline rule
+
+
+DEADLINE = NOW + LIMIT
+
+
+@pytest.mark.parametrize(
+    ("deadline", "now", "phase"),
+    [
+        (None, NOW + dt.timedelta(days=9), DeadlinePhase.OPEN),
+        (DEADLINE, DEADLINE - dt.timedelta(seconds=1), DeadlinePhase.OPEN),
+        (DEADLINE, DEADLINE, DeadlinePhase.ENDING),
+        (DEADLINE, DEADLINE + GRACE, DeadlinePhase.ENDING),
+        (DEADLINE, DEADLINE + GRACE + dt.timedelta(microseconds=1), DeadlinePhase.OVER),
+        (DEADLINE, DEADLINE + dt.timedelta(hours=1), DeadlinePhase.OVER),
+    ],
+    ids=["no deadline", "before", "at the deadline", "end of grace", "just after", "long after"],
+)
+def test_the_deadline_rule_with_its_grace(
+    deadline: dt.datetime | None, now: dt.datetime, phase: DeadlinePhase
+) -> None:
+    assert deadline_phase(deadline, now, GRACE) is phase
+
+
+# ------------------------------------------------------------------------ units of work
+
+
+@pytest.fixture
+def commits(app_context: Flask) -> Iterator[list[int]]:
+    """One entry per transaction the session commits while the test runs."""
+    seen: list[int] = []
+    session = db.session()
+    listener = lambda _session: seen.append(1)  # noqa: E731
+    event.listen(session, "after_commit", listener)
+    yield seen
+    event.remove(session, "after_commit", listener)
+
+
+def test_practice_creates_its_quiz_and_attempt_in_one_commit(
+    school: School, commits: list[int]
+) -> None:
+    attempt = start_practice(
+        school.ada.id,
+        article_id=None,
+        section_id=school.economy,
+        question_count=3,
+        now=NOW,
+        grace=GRACE,
+        rng=random.Random(1),
+    )
+
+    assert len(commits) == 1
+    assert len(_fresh(attempt.id).questions) == 3
+
+
+def test_finalising_several_expired_attempts_is_one_commit(
+    school: School, commits: list[int]
+) -> None:
+    ids = [
+        start(school.quiz(time_limit_seconds=600, title=f"Timed {n}"), school.ada).id
+        for n in (1, 2)
+    ]
+    commits.clear()
+
+    assert (
+        finalise_expired_attempts(school.ada.id, now=NOW + dt.timedelta(hours=1), grace=GRACE) == 2
+    )
+
+    assert len(commits) == 1
+    assert {_fresh(i).state for i in ids} == {AttemptState.SUBMITTED}
+    assert (
+        finalise_expired_attempts(school.ada.id, now=NOW + dt.timedelta(hours=2), grace=GRACE) == 0
+    )
+    assert len(commits) == 1  # nothing to finalise: nothing committed
+
+
+def test_a_submission_that_lost_the_race_keeps_the_callers_unit_of_work(school: School) -> None:
+    attempt = start(school.quiz(), school.ada)
+    # Another request submits it first, behind this session's back.
+    db.session.execute(
+        db.update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(state=AttemptState.SUBMITTED, submitted_at=NOW, submitted_automatically=False)
+        .execution_options(synchronize_session=False)
+    )
+
+    with unit_of_work():
+        school.teacher.name = "Grace B. Hopper"
+        assert submit_attempt(attempt, now=NOW) is False
+        assert attempt.state is AttemptState.SUBMITTED
+
+    db.session.expire_all()
+    assert db.session.get(User, school.teacher.id).name == "Grace B. Hopper"
+    assert _fresh(attempt.id).score is None  # graded once, by the winner (who had not yet)

@@ -1,0 +1,78 @@
+"""Reading an article, with a learner's evidence quote marked when they may see it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from quizapp.domain.text import quote_span
+from quizapp.models import Article
+from quizapp.services.articles import SectionView, get_article_sections
+from quizapp.services.attempts import evidence_to_highlight
+from quizapp.services.errors import NotFound
+
+
+class ArticleNotFound(NotFound):
+    """No article has this slug."""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Where to mark a question's evidence: the section, and (start, end) in its text.
+
+    ``span`` is None when the quote is no longer found in the section's text.
+    """
+
+    section_id: int
+    span: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """An article with its sections, and the evidence to mark, if any."""
+
+    article: Article
+    sections: list[SectionView]
+    highlight: Highlight | None
+
+
+def article_page(
+    slug: str,
+    *,
+    reader_id: int | None,
+    attempt_id: int | None,
+    position: int | None,
+    now: dt.datetime,
+    grace: dt.timedelta,
+) -> ArticlePage:
+    """The article; a "Read in the article" link (attempt and question) marks the quote.
+
+    The quote is only marked for the learner whose attempt it is, once they may see that
+    question's feedback.
+    """
+    found = get_article_sections(slug)
+    if found is None:
+        raise ArticleNotFound(f"There is no article called '{slug}'.")
+    article, sections = found
+    highlight = _highlight(sections, reader_id, attempt_id, position, now, grace)
+    return ArticlePage(article, sections, highlight)
+
+
+def _highlight(
+    sections: list[SectionView],
+    reader_id: int | None,
+    attempt_id: int | None,
+    position: int | None,
+    now: dt.datetime,
+    grace: dt.timedelta,
+) -> Highlight | None:
+    if reader_id is None or attempt_id is None or position is None:
+        return None
+    found = evidence_to_highlight(attempt_id, position, reader_id, now=now, grace=grace)
+    if found is None:
+        return None
+    section_id, evidence = found
+    for view in sections:
+        if view.section.id == section_id:
+            return Highlight(section_id, quote_span(view.section.body, evidence))
+    return None
