@@ -50,9 +50,11 @@ dev: $(INSTALLED) $(SECRET_KEY_FILE)
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_reports.py $(BENCH_SIZES)
 
+# Ruff for style, mypy for types (strict on quizapp/domain; settings in pyproject.toml).
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .

@@ -50,6 +50,7 @@ from quizapp.models import (
 )
 from quizapp.models import Quiz as QuizModel
 from quizapp.models import Response as ResponseModel
+from quizapp.services import attempt_start
 from quizapp.services import attempts as attempt_service
 from quizapp.services.attempts import DrawnQuestion
 from quizapp.services.bank import load_bank
@@ -210,7 +211,7 @@ def section_rule(article: Article, slug: str, count: int | None = None) -> RuleS
 
 def start(quiz: QuizModel, student: User, *, now: dt.datetime = NOW, seed: int = 1) -> Attempt:
     """Start (or resume) an attempt with a seeded random source."""
-    return attempt_service.start_attempt(
+    return attempt_start.start_attempt(
         quiz, student.id, now=now, grace=GRACE, rng=random.Random(seed)
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -18,7 +19,7 @@ blueprint = Blueprint("articles", __name__)
 
 
 @blueprint.errorhandler(NotFound)
-def _not_found(error: NotFound) -> object:
+def _not_found(error: NotFound) -> ResponseReturnValue:
     return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
 
 

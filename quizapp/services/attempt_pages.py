@@ -17,6 +17,7 @@ from quizapp.domain.answers import AnswerRejected, is_answered, read_answer
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptState, FeedbackTiming, Quiz
+from quizapp.services.attempt_start import start_attempt
 from quizapp.services.attempts import (
     AnswerLocked,
     AttemptError,
@@ -28,7 +29,6 @@ from quizapp.services.attempts import (
     drawn_questions,
     feedback_visible,
     save_answer,
-    start_attempt,
     submit_attempt,
 )
 from quizapp.services.errors import NotFound

@@ -163,14 +163,14 @@ def _sync_sections(article: Article, parsed: DomainArticle, root: Path) -> dict[
             )
         article.sections.remove(section)
     for parsed_section in parsed.sections:
-        section = by_slug.get(parsed_section.slug)
-        if section is None:
-            section = Section(slug=parsed_section.slug)
-            article.sections.append(section)
-            by_slug[parsed_section.slug] = section
-        section.title = parsed_section.title
-        section.position = parsed_section.position
-        section.body = parsed_section.body
+        kept = by_slug.get(parsed_section.slug)
+        if kept is None:
+            kept = Section(slug=parsed_section.slug)
+            article.sections.append(kept)
+            by_slug[parsed_section.slug] = kept
+        kept.title = parsed_section.title
+        kept.position = parsed_section.position
+        kept.body = parsed_section.body
     return {slug: by_slug[slug] for slug in wanted}
 
 

@@ -138,7 +138,12 @@ def export_questions(format_name: str, section_id: int | None = None) -> str:
 
     One section is written under a category named after it.
     """
-    category = db.session.get(Section, section_id).title if section_id is not None else None
+    category = None
+    if section_id is not None:
+        section = db.session.get(Section, section_id)
+        if section is None:
+            raise LookupError(f"there is no section with id {section_id}")
+        category = section.title
     return EXPORT_FORMATS[format_name](current_questions(section_id), category=category)
 
 

@@ -7,7 +7,8 @@ import random
 
 from quizapp.extensions import db
 from quizapp.models import Article, Attempt, FeedbackTiming, QuizKind, Section
-from quizapp.services.attempts import AttemptError, start_attempt
+from quizapp.services.attempt_start import start_attempt
+from quizapp.services.attempts import AttemptError
 from quizapp.services.quizzes import QuizError, QuizSettings, RuleSpec, create_quiz
 from quizapp.services.unit_of_work import unit_of_work
 

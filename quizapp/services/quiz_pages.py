@@ -147,8 +147,9 @@ def quiz_builder(
     did not validate) it gives the builder. A new quiz without an article yet gives the
     articles to choose from.
     """
+    quiz: Quiz | None = None
     if quiz_id is not None:
-        quiz: Quiz | None = _own_quiz(teacher_id, quiz_id)
+        quiz = _own_quiz(teacher_id, quiz_id)
         article = quiz.article
     elif article_id is None:
         articles = db.session.execute(db.select(Article).order_by(Article.title)).scalars()

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -56,7 +57,7 @@ def _students_only() -> None:
 
 
 @blueprint.errorhandler(NotFound)
-def _not_found(error: NotFound) -> object:
+def _not_found(error: NotFound) -> ResponseReturnValue:
     # Someone else's attempt, or a position past the last question: the usual 404 page.
     return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
 

@@ -5,6 +5,7 @@ One blueprint, split into modules by area; each module registers its routes on
 """
 
 from flask import Blueprint, current_app
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -21,13 +22,13 @@ def _teachers_only() -> None:
 
 
 @blueprint.errorhandler(NotFound)
-def _not_found(error: NotFound) -> object:
+def _not_found(error: NotFound) -> ResponseReturnValue:
     # Another teacher's quiz or class does not exist for this one: the usual 404 page.
     return current_app.handle_http_exception(HTTPNotFound(description=str(error)))
 
 
 @blueprint.errorhandler(RequestRefused)
-def _refused(error: RequestRefused) -> object:
+def _refused(error: RequestRefused) -> ResponseReturnValue:
     return current_app.handle_http_exception(BadRequest(description=str(error)))
 
 

@@ -1,0 +1,232 @@
+"""Starting an attempt: who may start, which questions it draws and in what order.
+
+The draw ranks candidates (practice: due reviews first; assessments: least seen first),
+records the seed, and fixes each question's display order, so the attempt can be rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+
+from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
+from quizapp.extensions import db
+from quizapp.models import (
+    Attempt,
+    AttemptQuestion,
+    AttemptState,
+    Enrolment,
+    ExtraTime,
+    Question,
+    QuestionVersion,
+    Quiz,
+    QuizKind,
+    QuizRule,
+    ReviewCard,
+)
+from quizapp.services.attempts import AttemptError, finalise_expired_attempts
+from quizapp.services.questions import version_to_domain
+from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
+from quizapp.services.unit_of_work import unit_of_work
+
+_system_random = random.SystemRandom()
+
+
+def _ranked_for_assessment(candidates: list[Candidate], student_id: int) -> list[Candidate]:
+    # Moodle's "no repeats": the questions this learner has seen least come first.
+    seen = dict(
+        db.session.execute(
+            db.select(QuestionVersion.question_id, func.count(AttemptQuestion.id))
+            .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(Attempt.student_id == student_id)
+            .group_by(QuestionVersion.question_id)
+        ).all()
+    )
+    return [_with_rank(c, seen.get(c.question_id, 0)) for c in candidates]
+
+
+def _ranked_for_practice(
+    candidates: list[Candidate], student_id: int, now: dt.datetime
+) -> list[Candidate]:
+    # Due for review first, then never answered, then the rest.
+    due_at = dict(
+        db.session.execute(
+            db.select(ReviewCard.question_id, ReviewCard.due_at).where(
+                ReviewCard.student_id == student_id
+            )
+        ).all()
+    )
+    return [
+        _with_rank(
+            c,
+            1 if c.question_id not in due_at else (0 if due_at[c.question_id] <= now else 2),
+        )
+        for c in candidates
+    ]
+
+
+def _with_rank(candidate: Candidate, rank: int) -> Candidate:
+    return Candidate(
+        question_id=candidate.question_id,
+        section_id=candidate.section_id,
+        difficulty=candidate.difficulty,
+        rank=rank,
+    )
+
+
+def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
+    if quiz.kind is QuizKind.PRACTICE:
+        if quiz.owner_id != student_id:
+            raise AttemptError("This practice quiz belongs to someone else.")
+        return
+    if quiz.published_at is None:
+        raise AttemptError("This quiz is not published yet.")
+    enrolled = db.session.execute(
+        db.select(Enrolment.id).where(
+            Enrolment.class_id == quiz.class_id,
+            Enrolment.student_id == student_id,
+            Enrolment.removed_at.is_(None),
+        )
+    ).first()
+    if not enrolled:
+        raise AttemptError("This quiz is for a class you are not in.")
+    if quiz.opens_at and now < quiz.opens_at:
+        raise AttemptError(f"This quiz opens on {quiz.opens_at:%d %B %Y at %H:%M} UTC.")
+    if quiz.closes_at and now >= quiz.closes_at:
+        raise AttemptError("This quiz has closed.")
+    if quiz.attempts_allowed is not None:
+        used = db.session.scalar(
+            db.select(func.count(Attempt.id)).where(
+                Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
+            )
+        )
+        if used >= quiz.attempts_allowed:
+            raise AttemptError(
+                f"You have used all {quiz.attempts_allowed} attempt"
+                f"{'s' if quiz.attempts_allowed != 1 else ''} at this quiz."
+            )
+
+
+def deadline_for(quiz: Quiz, started_at: dt.datetime, extra_seconds: int) -> dt.datetime | None:
+    """Start + limit + the student's extra time, never after the quiz closes."""
+    deadline = None
+    if quiz.time_limit_seconds:
+        deadline = started_at + dt.timedelta(seconds=quiz.time_limit_seconds + extra_seconds)
+    if quiz.closes_at is not None:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    return deadline
+
+
+def in_progress_attempt(quiz_id: int, student_id: int) -> Attempt | None:
+    """The student's unfinished attempt at the quiz, if any."""
+    return db.session.execute(
+        db.select(Attempt).where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.student_id == student_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+    ).scalar_one_or_none()
+
+
+def start_attempt(
+    quiz: Quiz,
+    student_id: int,
+    *,
+    now: dt.datetime,
+    grace: dt.timedelta,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Resume the student's open attempt, or draw a new one with its own stored seed."""
+    with unit_of_work() as session:
+        finalise_expired_attempts(student_id, now=now, grace=grace)
+        current = in_progress_attempt(quiz.id, student_id)
+        if current is not None:
+            return current
+        _check_may_start(quiz, student_id, now)
+
+        candidates = live_candidates(quiz.article_id)
+        ranked = (
+            _ranked_for_practice(candidates, student_id, now)
+            if quiz.kind is QuizKind.PRACTICE
+            else _ranked_for_assessment(candidates, student_id)
+        )
+        sections = {s.id: s for s in quiz.article.sections}
+        rules = draw_rules(
+            [_rule_spec(rule) for rule in quiz.rules],
+            sections,
+        )
+        seed = (rng or _system_random).getrandbits(62)
+        draw_random = random.Random(seed)
+        try:
+            question_ids = draw(rules, ranked, draw_random)
+        except RulesImpossible as error:
+            raise AttemptError(
+                "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
+            ) from error
+
+        versions = {
+            version.question_id: version
+            for version in db.session.execute(
+                db.select(QuestionVersion)
+                .join(Question, Question.id == QuestionVersion.question_id)
+                .where(
+                    Question.id.in_(question_ids),
+                    QuestionVersion.number == Question.current_version_number,
+                )
+                .options(joinedload(QuestionVersion.question))
+            ).scalars()
+        }
+        extra = db.session.scalar(
+            db.select(ExtraTime.extra_seconds).where(
+                ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id
+            )
+        )
+        number = 1 + (
+            db.session.scalar(
+                db.select(func.max(Attempt.number)).where(
+                    Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
+                )
+            )
+            or 0
+        )
+        attempt = Attempt(
+            quiz_id=quiz.id,
+            student_id=student_id,
+            number=number,
+            seed=seed,
+            state=AttemptState.IN_PROGRESS,
+            started_at=now,
+            deadline_at=deadline_for(quiz, now, extra or 0),
+        )
+        for position, question_id in enumerate(question_ids, start=1):
+            version = versions[question_id]
+            domain_question = version_to_domain(version, version.question.bank_id)
+            size, avoid_identity = shuffle_plan(domain_question)
+            attempt.questions.append(
+                AttemptQuestion(
+                    position=position,
+                    question_version_id=version.id,
+                    display_order=display_order(
+                        size,
+                        draw_random,
+                        shuffle=quiz.shuffle_choices or avoid_identity,
+                        avoid_identity=avoid_identity,
+                    )
+                    if size
+                    else None,
+                )
+            )
+        session.add(attempt)
+    return attempt
+
+
+def _rule_spec(rule: QuizRule) -> RuleSpec:
+    return RuleSpec(
+        question_count=rule.question_count,
+        section_id=rule.section_id,
+        difficulties=tuple(rule.difficulties),
+    )
