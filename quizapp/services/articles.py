@@ -16,10 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.bank import Article as DomainArticle
 from quizapp.domain.bank import BankError, dump_article, parse_article
-from quizapp.domain.bank import Section as DomainSection
 from quizapp.domain.text import normalise_quote
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
+from quizapp.services.bank import article_to_domain
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -328,26 +328,12 @@ def _recheck_evidence(article: Article) -> tuple[int, int]:
     return went_stale, cleared
 
 
-def _to_domain(article: Article) -> DomainArticle:
-    return DomainArticle(
-        slug=article.slug,
-        title=article.title,
-        authors=tuple(article.authors),
-        published=article.published,
-        source=article.source,
-        sections=tuple(
-            DomainSection(slug=s.slug, title=s.title, position=s.position, body=s.body, line=0)
-            for s in article.sections
-        ),
-    )
-
-
 def article_text(article_id: int) -> tuple[Article, str] | None:
     """The article and its text rebuilt in article.md form, or None when there is none."""
     article = get_article(article_id)
     if article is None:
         return None
-    return article, dump_article(_to_domain(article))
+    return article, dump_article(article_to_domain(article))
 
 
 @dataclass(frozen=True)

@@ -221,6 +221,20 @@ def _closed(attempt: Attempt) -> AttemptClosed:
     return AttemptClosed(attempt.id, closed_message(attempt))
 
 
+def _closed_or_finalised(
+    attempt: Attempt, now: dt.datetime, grace: dt.timedelta
+) -> AttemptClosed | None:
+    """``AttemptClosed`` for a submitted attempt, or one whose time is over (submitted
+    here, in one unit of work, with the answers saved before); None while it is open."""
+    if _time_is_up(attempt, now, grace):
+        with unit_of_work():
+            submit_attempt(attempt, now=now, automatically=True)
+            return _closed(attempt)
+    if attempt.state is AttemptState.SUBMITTED:
+        return _closed(attempt)
+    return None
+
+
 def _question_page(
     attempt: Attempt, position: int, now: dt.datetime, error: str | None = None
 ) -> QuestionPage:
@@ -243,12 +257,9 @@ def question_page(
     An attempt whose time is over is submitted first, with what was saved.
     """
     attempt = _own_attempt(attempt_id, student_id)
-    if _time_is_up(attempt, now, grace):
-        with unit_of_work():
-            submit_attempt(attempt, now=now, automatically=True)
-            return _closed(attempt)
-    if attempt.state is AttemptState.SUBMITTED:
-        return _closed(attempt)
+    closed = _closed_or_finalised(attempt, now, grace)
+    if closed is not None:
+        return closed
     return _question_page(attempt, position, now)
 
 
@@ -268,12 +279,9 @@ def answer_question(
     after the deadline and its grace is not saved; the attempt is submitted instead.
     """
     attempt = _own_attempt(attempt_id, student_id)
-    if _time_is_up(attempt, now, grace):
-        with unit_of_work():
-            submit_attempt(attempt, now=now, automatically=True)
-            return _closed(attempt)
-    if attempt.state is AttemptState.SUBMITTED:
-        return _closed(attempt)
+    closed = _closed_or_finalised(attempt, now, grace)
+    if closed is not None:
+        return closed
     items = drawn_questions(attempt)
     if not 1 <= position <= len(items):
         raise AttemptNotFound(f"This attempt has questions 1 to {len(items)}.")

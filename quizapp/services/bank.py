@@ -206,14 +206,15 @@ def export_bank(out_dir: Path) -> list[Path]:
             )
         banks.append(
             ArticleBank(
-                article=_article_to_domain(article),
+                article=article_to_domain(article),
                 questions_by_section={k: tuple(v) for k, v in by_section.items() if v},
             )
         )
     return write_bank(banks, out_dir)
 
 
-def _article_to_domain(article: Article) -> DomainArticle:
+def article_to_domain(article: Article) -> DomainArticle:
+    """The stored article (with its sections) as the domain's article."""
     return DomainArticle(
         slug=article.slug,
         title=article.title,

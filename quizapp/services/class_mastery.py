@@ -9,8 +9,8 @@ from sqlalchemy import func
 from quizapp.extensions import db
 from quizapp.models import Question, ReviewCard, SchoolClass, Section
 from quizapp.services.articles import live_question_counts
+from quizapp.services.classes import require_owned_class
 from quizapp.services.gradebook import ClassRef, StudentRef, current_students, student_ref
-from quizapp.services.ownership import require_owned_class
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,14 @@ def owned_class(class_id: int, teacher_id: int) -> SchoolClass | None:
     ).scalar_one_or_none()
 
 
+def require_owned_class(class_id: int, teacher_id: int) -> SchoolClass:
+    """The teacher's class; raises :class:`NotFound` for any other (its existence never leaks)."""
+    school_class = owned_class(class_id, teacher_id)
+    if school_class is None:
+        raise NotFound("There is no such class among yours.")
+    return school_class
+
+
 def classes_taught_by(teacher_id: int) -> list[tuple[SchoolClass, int]]:
     """The teacher's classes by name, each with its number of current students."""
     student_count = (
@@ -175,11 +183,7 @@ def readmit_student(school_class: SchoolClass, student_id: int) -> None:
 
 # ------------------------------------------------------------------- the teacher's pages
 # Each takes the teacher's id and checks the class is theirs before using it: another
-# teacher's class is a 404 (``ClassNotFound``), never a 403, so nothing leaks.
-
-
-class ClassNotFound(NotFound):
-    """Not one of this teacher's classes."""
+# teacher's class is a 404 (``NotFound``), never a 403, so nothing leaks.
 
 
 @dataclass(frozen=True)
@@ -207,13 +211,6 @@ class NewClass:
     join_code: str
 
 
-def _own_class(teacher_id: int, class_id: int) -> SchoolClass:
-    school_class = owned_class(class_id, teacher_id)
-    if school_class is None:
-        raise ClassNotFound("There is no such class among yours.")
-    return school_class
-
-
 def teacher_dashboard(teacher_id: int) -> TeacherDashboard:
     """Classes and quizzes at a glance."""
     return TeacherDashboard(classes_taught_by(teacher_id), quizzes_of_teacher(teacher_id))
@@ -235,13 +232,13 @@ def create_class_for(teacher_id: int, name: str, *, now: dt.datetime) -> NewClas
 
 def class_page(teacher_id: int, class_id: int) -> ClassPage:
     """The teacher's class with its roster."""
-    school_class = _own_class(teacher_id, class_id)
+    school_class = require_owned_class(class_id, teacher_id)
     return ClassPage(school_class, roster(school_class.id))
 
 
 def replace_join_code(teacher_id: int, class_id: int, confirmed: bool) -> str | None:
     """Give the teacher's class a new join code (None when not ``confirmed``)."""
-    school_class = _own_class(teacher_id, class_id)
+    school_class = require_owned_class(class_id, teacher_id)
     return regenerate_join_code(school_class) if confirmed else None
 
 
@@ -258,7 +255,7 @@ def change_enrolment(
 
     Nothing changes unless ``confirmed``; the class must be the teacher's either way.
     """
-    school_class = _own_class(teacher_id, class_id)
+    school_class = require_owned_class(class_id, teacher_id)
     if not confirmed:
         return None
     try:

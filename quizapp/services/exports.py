@@ -14,9 +14,10 @@ from quizapp.domain.answers import describe_answer
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Question, QuestionVersion, Response, User
+from quizapp.services.classes import require_owned_class
 from quizapp.services.gradebook import Gradebook, gradebook
-from quizapp.services.ownership import require_owned_class, require_owned_quiz
 from quizapp.services.questions import version_to_domain
+from quizapp.services.quizzes import require_owned_quiz
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")

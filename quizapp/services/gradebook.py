@@ -13,7 +13,7 @@ from quizapp.domain.progress import quiz_grade
 from quizapp.extensions import db
 from quizapp.gc_pause import cyclic_gc_paused
 from quizapp.models import Attempt, AttemptState, Enrolment, Quiz, QuizKind, SchoolClass, User
-from quizapp.services.ownership import require_owned_class
+from quizapp.services.classes import require_owned_class
 
 
 def current_students(class_id: int) -> list[User]:

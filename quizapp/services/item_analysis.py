@@ -30,8 +30,8 @@ from quizapp.models import (
     Response,
     Section,
 )
-from quizapp.services.ownership import require_owned_quiz
 from quizapp.services.questions import version_to_domain
+from quizapp.services.quizzes import require_owned_quiz
 
 WHICH_ATTEMPTS = {
     "first": "each student's first attempt",

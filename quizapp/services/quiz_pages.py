@@ -22,18 +22,14 @@ from quizapp.services.quizzes import (
     QuizSpec,
     RuleSpec,
     create_quiz,
-    owned_quiz,
     parse_extra_time,
+    require_owned_quiz,
     section_question_counts,
     set_published,
     update_quiz,
 )
 from quizapp.services.teacher_attempts import quiz_attempts, teacher_attempt
 from quizapp.services.unit_of_work import unit_of_work
-
-
-class QuizNotFound(NotFound):
-    """Not one of this teacher's quizzes (or no such article or attempt)."""
 
 
 @dataclass(frozen=True)
@@ -84,13 +80,6 @@ class AttemptReview:
     quiz_id: int
     quiz_title: str
     review: ReviewPage
-
-
-def _own_quiz(teacher_id: int, quiz_id: int) -> Quiz:
-    quiz = owned_quiz(quiz_id, teacher_id)
-    if quiz is None:
-        raise QuizNotFound("There is no such quiz among yours.")
-    return quiz
 
 
 def _builder(teacher_id: int, article: Article, quiz: Quiz | None) -> BuilderPage:
@@ -149,7 +138,7 @@ def quiz_builder(
     """
     quiz: Quiz | None = None
     if quiz_id is not None:
-        quiz = _own_quiz(teacher_id, quiz_id)
+        quiz = require_owned_quiz(quiz_id, teacher_id)
         article = quiz.article
     elif article_id is None:
         articles = db.session.execute(db.select(Article).order_by(Article.title)).scalars()
@@ -158,7 +147,7 @@ def quiz_builder(
         quiz = None
         found = db.session.get(Article, article_id)
         if found is None:
-            raise QuizNotFound("There is no such article.")
+            raise NotFound("There is no such article.")
         article = found
     page = _builder(teacher_id, article, quiz)
     if spec is None or not page.class_choices:
@@ -210,7 +199,7 @@ def _save(
 
 def quiz_page(teacher_id: int, quiz_id: int, *, now: dt.datetime, grace: dt.timedelta) -> QuizPage:
     """The quiz's settings and attempts (attempts whose time ran out finalised first)."""
-    quiz = _own_quiz(teacher_id, quiz_id)
+    quiz = require_owned_quiz(quiz_id, teacher_id)
     return QuizPage(quiz, quiz_attempts(quiz.id, now=now, grace=grace))
 
 
@@ -222,16 +211,16 @@ def publish_quiz(
     ``published`` None (the form was not confirmed) changes nothing; someone else's quiz
     is a 404 either way.
     """
-    quiz = _own_quiz(teacher_id, quiz_id)
+    quiz = require_owned_quiz(quiz_id, teacher_id)
     if published is not None:
         set_published(quiz, published, now=now)
 
 
 def attempt_review(teacher_id: int, quiz_id: int, attempt_id: int) -> AttemptReview:
     """One attempt at the teacher's quiz, as the learner's own review shows it."""
-    quiz = _own_quiz(teacher_id, quiz_id)
+    quiz = require_owned_quiz(quiz_id, teacher_id)
     attempt = teacher_attempt(quiz.id, attempt_id)
     if attempt is None:
-        raise QuizNotFound("This quiz has no such attempt.")
+        raise NotFound("This quiz has no such attempt.")
     review = ReviewPage(attempt_view(attempt, attempt.student.name), question_views(attempt))
     return AttemptReview(quiz.id, quiz.title, review)

@@ -26,6 +26,7 @@ from quizapp.models import (
     Section,
     User,
 )
+from quizapp.services.errors import NotFound
 from quizapp.services.unit_of_work import unit_of_work
 
 
@@ -248,6 +249,14 @@ def owned_quiz(quiz_id: int, teacher_id: int) -> Quiz | None:
         .options(selectinload(Quiz.rules), selectinload(Quiz.extra_times))
         .where(Quiz.id == quiz_id, Quiz.owner_id == teacher_id, Quiz.kind == QuizKind.ASSESSMENT)
     ).scalar_one_or_none()
+
+
+def require_owned_quiz(quiz_id: int, teacher_id: int) -> Quiz:
+    """The teacher's class quiz; raises :class:`NotFound` for any other."""
+    quiz = owned_quiz(quiz_id, teacher_id)
+    if quiz is None:
+        raise NotFound("There is no such quiz among yours.")
+    return quiz
 
 
 def quizzes_of_teacher(teacher_id: int) -> list[tuple[Quiz, int]]:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
 from quizapp.services import classes as class_service
-from quizapp.services.classes import ClassError, owned_class
+from quizapp.services.classes import ClassError
 from quizapp.services.users import AccountError, promote_to_teacher
 from quizapp.teacher import blueprint
 from quizapp.teacher.forms import ClassForm, PromoteForm
-
-
-def get_owned_class_or_404(class_id: int) -> Any:
-    """The current teacher's class; any other class is a 404, never a 403 (no leaks)."""
-    school_class = owned_class(class_id, current_user.id)
-    if school_class is None:
-        abort(404, description="There is no such class among yours.")
-    return school_class
 
 
 @blueprint.get("/")

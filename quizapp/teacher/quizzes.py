@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -13,17 +12,8 @@ from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
 from quizapp.services import quiz_pages
 from quizapp.services.quiz_pages import ArticleChoice, BuilderPage, QuizSaved
-from quizapp.services.quizzes import owned_quiz
 from quizapp.teacher import blueprint
 from quizapp.teacher.forms import QuizForm
-
-
-def get_owned_quiz_or_404(quiz_id: int) -> Any:
-    """The current teacher's quiz; anyone else's is a 404 (for the report pages)."""
-    quiz = owned_quiz(quiz_id, current_user.id)
-    if quiz is None:
-        abort(404, description="There is no such quiz among yours.")
-    return quiz
 
 
 def _grace() -> dt.timedelta:
