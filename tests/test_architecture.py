@@ -256,3 +256,17 @@ def test_routes_are_short_and_ask_one_service() -> None:
         if (bad := too_big(route_shapes(path.read_text(encoding="utf-8"))))
     }
     assert offenders == {}
+
+
+# ------------------------------------------------------------------------------- services
+
+MAX_SERVICE_MODULE_LINES = 500
+
+
+def test_no_service_module_does_several_jobs_in_over_500_lines() -> None:
+    sizes = {
+        path.name: len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted((PACKAGE / "services").glob("*.py"))
+    }
+    assert sizes, "quizapp/services has no modules"
+    assert {name: n for name, n in sizes.items() if n > MAX_SERVICE_MODULE_LINES} == {}
