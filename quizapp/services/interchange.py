@@ -18,7 +18,7 @@ from quizapp.models import Article, Question, Section
 from quizapp.services.articles import articles_with_sections
 from quizapp.services.errors import AuthoringError, RequestRefused
 from quizapp.services.question_authoring import add_questions
-from quizapp.services.questions import version_to_domain
+from quizapp.services.questions import PreviewQuestion, version_to_domain
 
 Parser = Callable[[bytes, str], list[DomainQuestion]]
 IMPORT_FORMATS: dict[str, tuple[str, Parser]] = {
@@ -157,15 +157,6 @@ class SectionChoice:
     value: str
     label: str
     article_title: str
-
-
-@dataclass(frozen=True)
-class PreviewQuestion:
-    """What the student answer macros need to show a question: no answer, bank order."""
-
-    question: DomainQuestion
-    answer: object | None = None
-    display_order: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)

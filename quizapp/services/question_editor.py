@@ -27,7 +27,7 @@ from quizapp.services.question_authoring import (
     check_question,
     save_question,
 )
-from quizapp.services.questions import version_to_domain
+from quizapp.services.questions import PreviewQuestion, version_to_domain
 
 # ------------------------------------------------------------------------------ editing
 
@@ -107,6 +107,20 @@ def question_for_edit(question_id: int) -> EditableQuestion:
         question=version_to_domain(current, row.bank_id),
         versions=versions,
     )
+
+
+@dataclass(frozen=True)
+class QuestionPreview:
+    """A question as a student sees it (unanswered, bank order), with its editing details."""
+
+    editable: EditableQuestion
+    item: PreviewQuestion
+
+
+def question_preview(question_id: int) -> QuestionPreview:
+    """The question for the preview page; a missing one is :class:`NotFound`."""
+    editable = question_for_edit(question_id)
+    return QuestionPreview(editable, PreviewQuestion(question=editable.question))
 
 
 # ------------------------------------------------------------------- the question form

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from quizapp.domain.questions import Question as DomainQuestion
@@ -52,3 +53,12 @@ def version_to_domain(version: QuestionVersion, bank_id: str) -> DomainQuestion:
     }
     mapping.update({k: v for k, v in optional.items() if v is not None})
     return question_from_mapping(mapping)
+
+
+@dataclass(frozen=True)
+class PreviewQuestion:
+    """What the student answer macros need to show a question: no answer, bank order."""
+
+    question: DomainQuestion
+    answer: object | None = None
+    display_order: tuple[int, ...] | None = None

@@ -6,9 +6,6 @@ wrote it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -58,20 +55,6 @@ def questions() -> str:
 
 
 # ------------------------------------------------------------------------------ writing
-
-
-@dataclass
-class _BankOrder:
-    display_order: list[int] | None = None
-
-
-@dataclass
-class PreviewItem:
-    """What the student answer macros need: the question, no answer, bank order."""
-
-    question: Any
-    answer: object = None
-    row: _BankOrder = field(default_factory=_BankOrder)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -186,14 +169,15 @@ def _form_page(form: QuestionForm, write: QuestionWrite) -> str | Response | tup
 def preview_question(question_id: int) -> str:
     """The question exactly as a student sees it, then its answer key."""
     try:
-        editable = question_editor.question_for_edit(question_id)
+        preview = question_editor.question_preview(question_id)
     except NotFound as missing:
         abort(404, description=missing.message)
+    question = preview.editable.question
     return render_template(
         "teacher/questions/preview.html",
-        editable=editable,
-        item=PreviewItem(question=editable.question),
-        type_label=TYPE_LABELS.get(editable.question.type_name, editable.question.type_name),
+        editable=preview.editable,
+        item=preview.item,
+        type_label=TYPE_LABELS.get(question.type_name, question.type_name),
     )
 
 
