@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _configure_database(app)
     _configure_secret_key(app)
 
-    from quizapp import cli, errors, rendering, security
+    from quizapp import cli, errors, rendering, routing, security
     from quizapp.articles.routes import blueprint as articles_blueprint
     from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
@@ -33,6 +33,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.teacher import blueprint as teacher_blueprint
 
     init_extensions(app)
+    # Before the blueprints: their rules are built with the converters registered now.
+    routing.init_app(app)
     rendering.init_app(app)
     errors.init_app(app)
     security.init_app(app)

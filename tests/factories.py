@@ -334,21 +334,27 @@ def partial_answer(question: Question) -> object:
     return {"0": 0, **{str(left): right for left, right in zip(others, shifted, strict=True)}}
 
 
-def answer_form(question: Question, stored: object | None) -> dict[str, list[str]]:
-    """The form fields a browser sends for ``stored`` (empty when unanswered)."""
+def answer_form(item: DrawnQuestion, stored: object | None) -> dict[str, list[str]]:
+    """The form fields the page of ``item`` sends for ``stored`` (empty when unanswered).
+
+    Choices, match targets and items go as the attempt's tokens, as the page has them.
+    """
     if stored is None:
         return {}
+    question, tokens = item.question, item.tokens.values
     match question:
-        case SingleChoice() | ShortAnswer() | Numeric():
+        case SingleChoice():
+            return {"answer": [tokens[stored]]}  # type: ignore[index]
+        case ShortAnswer() | Numeric():
             return {"answer": [str(stored)]}
         case MultipleChoice():
-            return {"answer": [str(i) for i in stored]}  # type: ignore[union-attr]
+            return {"answer": [tokens[i] for i in stored]}  # type: ignore[union-attr]
         case TrueFalse():
             return {"answer": ["true" if stored else "false"]}
         case Matching():
-            return {f"match-{k}": [str(v)] for k, v in stored.items()}  # type: ignore[union-attr]
+            return {f"match-{k}": [tokens[v]] for k, v in stored.items()}  # type: ignore[union-attr]
         case Ordering():
-            return {f"position-{k}": [str(v)] for k, v in stored.items()}  # type: ignore[union-attr]
+            return {f"position-{tokens[int(k)]}": [str(v)] for k, v in stored.items()}  # type: ignore[union-attr]
     raise AssertionError(f"no form for {question.type_name}")
 
 
@@ -593,9 +599,7 @@ def build_class_world(
             bob_id=bob.id,
             quiz_id=quiz.id,
             attempt_id=attempt.id,
-            forms={
-                i.row.position: answer_form(i.question, correct_answer(i.question)) for i in items
-            },
+            forms={i.row.position: answer_form(i, correct_answer(i.question)) for i in items},
             keys={i.row.position: correct_answer(i.question) for i in items},
             wrong={i.row.position: wrong_answer(i.question) for i in items},
             types={i.row.position: i.question.type_name for i in items},

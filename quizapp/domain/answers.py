@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from quizapp.domain.question_types.answer_fields import AnswerRejected
+from quizapp.domain.question_types.answer_fields import AnswerRejected, AnswerTokens
 from quizapp.domain.question_types.base import Question
 from quizapp.domain.question_types.numeric import NUMERIC_LIMIT
 from quizapp.domain.question_types.short import SHORT_LIMIT
@@ -43,15 +43,19 @@ NO_ANSWER = "No answer"
 # ------------------------------------------------------------------------------ the API
 
 
-def read_answer(question: Question, form: Mapping[str, Sequence[str]]) -> object | None:
+def read_answer(
+    question: Question, form: Mapping[str, Sequence[str]], tokens: AnswerTokens
+) -> object | None:
     """Parse a submitted form into the stored answer; None when the question is unanswered.
 
     ``form`` maps field names to lists of values. Fields that do not belong to the
-    question's type (csrf_token, buttons) are ignored. Raises :class:`AnswerRejected`
-    for values the page cannot have produced (an index out of range, a field sent twice
-    where one is expected) and for text over the length limit.
+    question's type (csrf_token, buttons) are ignored. Choices, match targets and items
+    arrive as ``tokens`` (the page never shows bank indices). Raises
+    :class:`AnswerRejected` for values the page cannot have produced (a token that is not
+    the question's, a field sent twice where one is expected) and for text over the
+    length limit.
     """
-    return question.read_form(form)
+    return question.read_form(form, tokens)
 
 
 def validate_stored(question: Question, stored: object) -> object | None:

@@ -68,6 +68,8 @@ class QuestionView:
     answer: object | None
     # Bank indices in the order they are shown; None: the bank's order.
     display_order: tuple[int, ...] | None
+    # What the page submits for each part, by bank index (see services/answer_tokens.py).
+    tokens: tuple[str, ...]
     is_final: bool
     answered: bool
     graded: bool
@@ -182,6 +184,7 @@ def _question_view(attempt: Attempt, item: DrawnQuestion) -> QuestionView:
         question=item.question,
         answer=item.answer,
         display_order=tuple(row.display_order) if row.display_order else None,
+        tokens=item.tokens.values,
         is_final=item.is_final,
         answered=is_answered(item.question, item.answer),
         graded=response is not None and response.fraction is not None,
@@ -289,7 +292,7 @@ def answer_question(
     if item.is_final:
         return AnswerFinal("This answer is final and can no longer change.", len(items))
     try:
-        answer = read_answer(item.question, dict(form_data))
+        answer = read_answer(item.question, dict(form_data), item.tokens)
     except AnswerRejected as error:
         return AnswerRefused(str(error), _question_page(attempt, position, now, str(error)))
     with unit_of_work():

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.domain.answers import is_answered, response_for_grading
 from quizapp.domain.progress import quiz_grade, score
+from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.review import CardState, review
 from quizapp.extensions import db
@@ -33,6 +34,7 @@ from quizapp.models import (
     ReviewCard,
     Section,
 )
+from quizapp.services.answer_tokens import tokens_for
 from quizapp.services.questions import version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -51,6 +53,8 @@ class DrawnQuestion:
 
     row: AttemptQuestion
     question: DomainQuestion
+    # What the page submits for the question's parts (services/answer_tokens.py).
+    tokens: AnswerTokens
 
     @property
     def answer(self) -> object | None:
@@ -67,12 +71,12 @@ class DrawnQuestion:
 
 def drawn_questions(attempt: Attempt) -> list[DrawnQuestion]:
     """The attempt's questions in order, with their domain objects (no queries if loaded)."""
-    return [
-        DrawnQuestion(
-            row, version_to_domain(row.question_version, row.question_version.question.bank_id)
-        )
-        for row in attempt.questions
-    ]
+    items = []
+    for row in attempt.questions:
+        question = version_to_domain(row.question_version, row.question_version.question.bank_id)
+        tokens = tokens_for(attempt.id, attempt.seed, row.position, question)
+        items.append(DrawnQuestion(row, question, tokens))
+    return items
 
 
 def attempt_query() -> Select[Attempt]:

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.questions import question_from_mapping
 from quizapp.models import QuestionVersion
@@ -62,3 +63,8 @@ class PreviewQuestion:
     question: DomainQuestion
     answer: object | None = None
     display_order: tuple[int, ...] | None = None
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        """Bank indices as values: a preview is never submitted and shows the key anyway."""
+        return AnswerTokens.bank_order(self.question.shuffled_count()).values

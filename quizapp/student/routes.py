@@ -43,6 +43,9 @@ from quizapp.services.errors import NotFound
 from quizapp.services.progress import progress_page
 from quizapp.student.forms import JoinClassForm, PracticeForm, StartQuizForm, SubmitAttemptForm
 
+# The bodies a page sends (autosave sends the form URL-encoded).
+FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
 blueprint = Blueprint("student", __name__, url_prefix="/student")
 # The feedback macro describes answers through these, whatever the question type.
 blueprint.add_app_template_global(describe_answer, "describe_answer")
@@ -204,6 +207,9 @@ def _destination(attempt_id: int, position: int, total: int, action: str) -> str
 @blueprint.post("/attempts/<int:attempt_id>/questions/<int:position>/autosave")
 def autosave(attempt_id: int, position: int) -> tuple[WerkzeugResponse, int]:
     """Save an answer as it changes (JavaScript); the CSRF token comes in a header."""
+    if request.mimetype not in FORM_BODIES:
+        # A JSON body would read as an empty form and erase the saved answer.
+        return jsonify(message="Send the answer as form fields, as the page does."), 415
     saved = attempt_pages.answer_question(
         attempt_id,
         current_user.id,

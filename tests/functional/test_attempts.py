@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from quizapp.domain.answers import describe_answer, describe_key
+from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question
 from quizapp.extensions import db
 from quizapp.models import Article, AttemptState, Quiz, ReviewCard, SchoolClass, User
@@ -92,6 +93,7 @@ class Shown:
     question: Question
     display_order: list[int] | None
     question_id: int
+    tokens: AnswerTokens
 
 
 def _questions(app: Flask, attempt_id: int) -> dict[int, Shown]:
@@ -102,6 +104,7 @@ def _questions(app: Flask, attempt_id: int) -> dict[int, Shown]:
                 item.question,
                 item.row.display_order,
                 item.row.question_version.question_id,
+                item.tokens,
             )
             for item in items_of(reload_attempt(attempt_id))
         }
@@ -226,30 +229,36 @@ class QuestionPage(HTMLParser):
     def answer_inputs(self) -> list[dict[str, str | None]]:
         return [i for i in self.inputs if i.get("name") == "answer"]
 
-    def shown_answer(self, question: Question) -> object | None:
-        """The answer the page shows as chosen, in stored form."""
+    def shown_answer(self, question: Question, tokens: AnswerTokens) -> object | None:
+        """The answer the page shows as chosen, in stored form (tokens read as indices)."""
         kind = question.type_name
+        index = tokens.values.index
         if kind in ("single", "true_false"):
-            checked = [i["value"] for i in self.answer_inputs() if "checked" in i]
+            checked = [i["value"] or "" for i in self.answer_inputs() if "checked" in i]
             if not checked:
                 return None
-            return (checked[0] == "true") if kind == "true_false" else int(checked[0] or "")
+            return (checked[0] == "true") if kind == "true_false" else index(checked[0])
         if kind == "multiple":
-            return sorted(int(i["value"] or "") for i in self.answer_inputs() if "checked" in i)
+            return sorted(index(i["value"] or "") for i in self.answer_inputs() if "checked" in i)
         if kind in ("short", "numeric"):
             return self.answer_inputs()[0].get("value") or None
         chosen = {}
         for select in self.selects:
-            name = select["attrs"]["name"]
+            name = select["attrs"]["name"].partition("-")[2]
             selected = [o["value"] for o in select["options"] if o["selected"] and o["value"]]
-            if selected:
-                chosen[name.partition("-")[2]] = int(selected[0])
+            if not selected:
+                continue
+            if kind == "matching":
+                chosen[name] = index(selected[0])
+            else:
+                chosen[str(index(name))] = int(selected[0])
         return chosen or None
 
 
 def _form_of(app: Flask, world: ClassWorld, position: int, *, wrong: bool) -> dict:
-    question = _questions(app, world.attempt_id)[position].question
-    return answer_form(question, wrong_answer(question) if wrong else correct_answer(question))
+    item = _questions(app, world.attempt_id)[position]
+    question = item.question
+    return answer_form(item, wrong_answer(question) if wrong else correct_answer(question))
 
 
 def _plain(text: str) -> str:
@@ -321,13 +330,13 @@ def test_every_question_type_renders_its_own_input(
             for left, select in enumerate(page.selects):
                 assert page.labels[select["attrs"]["id"]] == _plain(question.pairs[left].left)
                 values = [o["value"] for o in select["options"] if o["value"]]
-                assert sorted(map(int, values)) == list(range(count))
+                assert sorted(values) == sorted(shown.tokens.values)
                 texts = sorted(o["text"] for o in select["options"] if o["value"])
                 assert texts == sorted(p.right for p in question.pairs)
         elif kind == "ordering":
             count = len(question.items)
             names = sorted(s["attrs"]["name"] for s in page.selects)
-            assert names == sorted(f"position-{i}" for i in range(count))
+            assert names == sorted(f"position-{token}" for token in shown.tokens.values)
             for select in page.selects:
                 values = [o["value"] for o in select["options"] if o["value"]]
                 assert values == [str(p) for p in range(1, count + 1)]
@@ -401,6 +410,29 @@ def test_autosave_stores_the_answer_and_says_saved(
     assert _stored(app, world.attempt_id)[2] == world.wrong[2]
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", '{"answer": "x"}'),
+        ("text/plain", "answer=x"),
+        (None, ""),
+    ],
+)
+def test_autosave_takes_form_bodies_only_and_keeps_the_saved_answer(
+    app: Flask, world: ClassWorld, ada: FlaskClient, content_type: str | None, body: str
+) -> None:
+    assert _autosave(ada, world.attempt_id, 2, world.forms[2]).status_code == 200
+    headers = {"X-CSRFToken": session_token(ada), "Accept": "application/json"}
+    if content_type:
+        headers["Content-Type"] = content_type
+
+    response = ada.post(_url(world.attempt_id, 2, "/autosave"), data=body, headers=headers)
+
+    assert response.status_code == 415
+    assert "form fields" in response.get_json()["message"]
+    assert _stored(app, world.attempt_id)[2] == world.keys[2]
+
+
 def test_resuming_in_another_browser_shows_every_saved_answer(
     app: Flask, every_type: ClassWorld, ada: FlaskClient
 ) -> None:
@@ -410,15 +442,16 @@ def test_resuming_in_another_browser_shows_every_saved_answer(
         question = item.question
         plan[position] = wrong_answer(question) if position % 2 else correct_answer(question)
         if position % 3 == 0:
-            _autosave(ada, every_type.attempt_id, position, answer_form(question, plan[position]))
+            _autosave(ada, every_type.attempt_id, position, answer_form(item, plan[position]))
         else:
-            _save(ada, every_type.attempt_id, position, answer_form(question, plan[position]))
+            _save(ada, every_type.attempt_id, position, answer_form(item, plan[position]))
     assert _stored(app, every_type.attempt_id) == plan
 
     other_browser = logged_in_client(app, "ada@example.com")
     for position, item in shown.items():
         page = QuestionPage(other_browser.get(_url(every_type, position)).get_data(as_text=True))
-        assert page.shown_answer(item.question) == plan[position], item.question.type_name
+        shown = page.shown_answer(item.question, item.tokens)
+        assert shown == plan[position], item.question.type_name
 
 
 def test_choice_order_is_shuffled_per_attempt_and_stable_on_reload(
@@ -431,9 +464,11 @@ def test_choice_order_is_shuffled_per_attempt_and_stable_on_reload(
     ada_questions = _questions(app, every_type.attempt_id)
     bob_positions = {s.question_id: s.position for s in _questions(app, bob_attempt).values()}
 
-    def rendered(client: FlaskClient, attempt_id: int, position: int) -> list[str]:
+    def rendered(client: FlaskClient, attempt_id: int, position: int) -> list[tuple[str, str]]:
+        """(label, submitted value) of each choice, in the order shown."""
         html = client.get(_url(attempt_id, position)).get_data(as_text=True)
-        return [i["value"] for i in QuestionPage(html).answer_inputs()]
+        page = QuestionPage(html)
+        return [(page.labels[i["id"] or ""], i["value"] or "") for i in page.answer_inputs()]
 
     differs = shuffled = 0
     for position, item in ada_questions.items():
@@ -441,12 +476,17 @@ def test_choice_order_is_shuffled_per_attempt_and_stable_on_reload(
             continue
         first = rendered(ada, every_type.attempt_id, position)
         assert rendered(ada, every_type.attempt_id, position) == first  # reload
-        assert first == [str(i) for i in item.display_order]
-        bank_order = [str(i) for i in range(len(item.question.choices))]
-        shuffled += first != bank_order
+        choices = item.question.choices
+        assert first == [
+            (_plain(choices[i].text), item.tokens.values[i]) for i in item.display_order
+        ]
+        labels = [label for label, _ in first]
+        shuffled += labels != [_plain(c.text) for c in choices]
         other = rendered(bob, bob_attempt, bob_positions[item.question_id])
-        assert sorted(other) == sorted(first)
-        differs += other != first
+        assert sorted(label for label, _ in other) == sorted(labels)
+        # Another attempt submits other values for the same choices.
+        assert not {v for _, v in other} & {v for _, v in first}
+        differs += [label for label, _ in other] != labels
     assert shuffled, "no choice question was shown in a shuffled order"
     assert differs, "two attempts showed every choice question in the same order"
 
@@ -524,18 +564,21 @@ def test_question_pages_never_reveal_the_answer_before_it_is_final(
 # ----------------------------------------------------------------------------- tampering
 
 
+# "<0>" stands for the token of the part with bank index 0 on the page being tampered with.
 TAMPERED = {
     "single": [
+        ({"answer": "0"}, "not one of this question's options"),
         ({"answer": "99"}, "not one of this question's options"),
         ({"answer": "-1"}, "not one of this question's options"),
         ({"answer": "first"}, "not one of this question's options"),
         ({"answer": "1.0"}, "not one of this question's options"),
         ({"answer": "01"}, "not one of this question's options"),
         ({"answer": "9" * 40}, "not one of this question's options"),
-        ({"answer": ["0", "1"]}, "Only one answer can be chosen"),
+        ({"answer": ["<0>", "<1>"]}, "Only one answer can be chosen"),
     ],
     "multiple": [
-        ({"answer": ["0", "99"]}, "not one of this question's options"),
+        ({"answer": ["<0>", "99"]}, "not one of this question's options"),
+        ({"answer": ["0", "1"]}, "not one of this question's options"),
         ({"answer": ["-1"]}, "not one of this question's options"),
         ({"answer": ["zero"]}, "not one of this question's options"),
     ],
@@ -544,17 +587,19 @@ TAMPERED = {
         ({"answer": ["true", "false"]}, "Only one answer can be chosen"),
     ],
     "matching": [
+        ({"match-0": "0"}, "not one of this question's options"),
         ({"match-0": "99"}, "not one of this question's options"),
         ({"match-0": "-1"}, "not one of this question's options"),
         ({"match-0": "x"}, "not one of this question's options"),
-        ({"match-99": "0"}, "not one of this question's items"),
-        ({"match-abc": "0"}, "not one of this question's items"),
+        ({"match-99": "<0>"}, "not one of this question's items"),
+        ({"match-abc": "<0>"}, "not one of this question's items"),
     ],
     "ordering": [
-        ({"position-0": "99"}, "Position 99 does not exist"),
-        ({"position-0": "0"}, "Position 0 does not exist"),
-        ({"position-0": "-1"}, "Choose a position from 1 to"),
-        ({"position-0": "first"}, "Choose a position from 1 to"),
+        ({"position-<0>": "99"}, "Position 99 does not exist"),
+        ({"position-<0>": "0"}, "Position 0 does not exist"),
+        ({"position-<0>": "-1"}, "Choose a position from 1 to"),
+        ({"position-<0>": "first"}, "Choose a position from 1 to"),
+        ({"position-0": "1"}, "not one of this question's items"),
         ({"position-99": "1"}, "not one of this question's items"),
     ],
     "short": [
@@ -565,6 +610,18 @@ TAMPERED = {
         ({"answer": "1" * 101}, "longer than 100 characters"),
     ],
 }
+
+
+def _with_tokens(form: dict, tokens: AnswerTokens) -> dict:
+    """``form`` with every "<i>" in names and values replaced by the token of part i."""
+
+    def fill(text: str) -> str:
+        return re.sub(r"<(\d+)>", lambda m: tokens.values[int(m[1])], text)
+
+    return {
+        fill(name): [fill(v) for v in value] if isinstance(value, list) else fill(value)
+        for name, value in form.items()
+    }
 
 
 def test_tampered_answers_get_a_clear_400_and_keep_the_saved_answer(
@@ -579,7 +636,8 @@ def test_tampered_answers_get_a_clear_400_and_keep_the_saved_answer(
 
     for kind, cases in TAMPERED.items():
         position = next(p for p, t in every_type.types.items() if t == kind)
-        for form, message in cases:
+        for template, message in cases:
+            form = _with_tokens(template, questions[position].tokens)
             response = ada.post(
                 _url(attempt_id, position), data={**form, "action": "next", "csrf_token": token}
             )
@@ -590,7 +648,8 @@ def test_tampered_answers_get_a_clear_400_and_keep_the_saved_answer(
             assert message in page_text(alert.group(1)), (kind, form, page_text(alert.group(1)))
             assert "Your answer was not saved." in page_text(alert.group(1))
             # The page still shows the question and the answer saved before.
-            shown = QuestionPage(html).shown_answer(questions[position].question)
+            item = questions[position]
+            shown = QuestionPage(html).shown_answer(item.question, item.tokens)
             assert shown == every_type.keys[position], (kind, form)
             assert _stored(app, attempt_id) == saved, (kind, form)
 
@@ -800,8 +859,9 @@ def test_extra_time_extends_one_students_deadline(
     bob = logged_in_client(app, "bob@example.com")
     clock.now = NOW + dt.timedelta(seconds=600 + 60)
     token = session_token(bob)
-    question = _questions(app, bob_attempt)[1].question
-    form = answer_form(question, correct_answer(question))
+    item = _questions(app, bob_attempt)[1]
+    question = item.question
+    form = answer_form(item, correct_answer(question))
 
     saved = bob.post(_url(bob_attempt, 1), data={**form, "action": "next", "csrf_token": token})
 
@@ -892,7 +952,7 @@ def test_the_result_page_reviews_every_question(
         else:
             plan[position] = (wrong_answer(question), 0.0)
         if plan[position][0] is not None:
-            _save(ada, attempt_id, position, answer_form(question, plan[position][0]))
+            _save(ada, attempt_id, position, answer_form(item, plan[position][0]))
         else:
             _save(ada, attempt_id, position, {})
     _submit(ada, attempt_id)
@@ -992,12 +1052,13 @@ def test_practice_shows_feedback_after_check_and_then_locks_the_answer(
     app: Flask, world: ClassWorld, ada: FlaskClient
 ) -> None:
     attempt_id = _start_practice(ada, world)
-    question = _questions(app, attempt_id)[1].question
+    first = _questions(app, attempt_id)[1]
+    question = first.question
     before = ada.get(_url(attempt_id, 1)).get_data(as_text=True)
     assert re.search(r'<button[^>]*value="check"[^>]*>Check answer</button>', before)
     assert _leaks(before, question) == []
 
-    checked = _save(ada, attempt_id, 1, answer_form(question, correct_answer(question)), "check")
+    checked = _save(ada, attempt_id, 1, answer_form(first, correct_answer(question)), "check")
 
     assert checked.status_code == 302
     assert checked.headers["Location"] == _url(attempt_id, 1)
@@ -1009,7 +1070,7 @@ def test_practice_shows_feedback_after_check_and_then_locks_the_answer(
     assert re.search(r'<fieldset class="question"\s+disabled', html)
     assert "Check answer" not in html
     # The checked answer is final: neither a form post nor autosave changes it.
-    wrong = answer_form(question, wrong_answer(question))
+    wrong = answer_form(first, wrong_answer(question))
     assert _save(ada, attempt_id, 1, wrong).status_code == 302
     assert _stored(app, attempt_id)[1] == correct_answer(question)
     locked = _autosave(ada, attempt_id, 1, wrong)
@@ -1018,9 +1079,12 @@ def test_practice_shows_feedback_after_check_and_then_locks_the_answer(
     assert _stored(app, attempt_id)[1] == correct_answer(question)
     # The attempt itself goes on.
     assert _attempt(app, attempt_id)["state"] is AttemptState.IN_PROGRESS
-    other = _questions(app, attempt_id)[2].question
+    other = _questions(app, attempt_id)[2]
     assert (
-        _autosave(ada, attempt_id, 2, answer_form(other, correct_answer(other))).status_code == 200
+        _autosave(
+            ada, attempt_id, 2, answer_form(other, correct_answer(other.question))
+        ).status_code
+        == 200
     )
 
 
@@ -1089,8 +1153,8 @@ def test_attempt_pages_run_a_fixed_number_of_queries(
         big = start(long_quiz, db.session.get(User, world.ada_id), seed=3)
         big_id = big.id
         assert len(big.questions) == 20
-        second = items_of(big)[1].question
-        big_form = answer_form(second, correct_answer(second))
+        second = items_of(big)[1]
+        big_form = answer_form(second, correct_answer(second.question))
 
     large = _measure(ada, count_queries, big_id, big_form)
 

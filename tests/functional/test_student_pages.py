@@ -350,7 +350,7 @@ def test_answered_counts_graded_answers_only(
     attempt_id = _attempt_id_from(response.headers["Location"])
     with app.app_context():
         first = items_of(reload_attempt(attempt_id))[0]
-        form = answer_form(first.question, correct_answer(first.question))
+        form = answer_form(first, correct_answer(first.question))
     _save(ada, attempt_id, 1, form)
 
     # Saved but not graded yet: not counted as answered.
@@ -381,8 +381,8 @@ def test_progress_shows_mastery_per_section_and_the_attempt_history(
     with app.app_context():
         items = items_of(reload_attempt(attempt_id))
         forms = [
-            answer_form(items[0].question, correct_answer(items[0].question)),
-            answer_form(items[1].question, wrong_answer(items[1].question)),
+            answer_form(items[0], correct_answer(items[0].question)),
+            answer_form(items[1], wrong_answer(items[1].question)),
         ]
         points = [item.question.points for item in items]
     _save(bob, attempt_id, 1, forms[0])
@@ -422,7 +422,7 @@ def test_mastery_follows_the_latest_grade_not_the_best(
     first = _attempt_id_from(_practise(bob, f"section-{economy}", 11).headers["Location"])
     with app.app_context():
         items = items_of(reload_attempt(first))
-        forms = {i.row.position: answer_form(i.question, correct_answer(i.question)) for i in items}
+        forms = {i.row.position: answer_form(i, correct_answer(i.question)) for i in items}
     for position, form in forms.items():
         _save(bob, first, position, form)
     _submit(bob, first)

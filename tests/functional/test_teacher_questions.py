@@ -854,8 +854,9 @@ def test_preview_shows_the_question_as_students_see_it_then_the_answer_key(
         r'<fieldset class="question">\s*<legend>Who brought <em>tea</em> first\?</legend>',
         question_part,
     )
-    assert re.search(r'<input type="radio" name="answer" id="answer-0" value="0"', question_part)
-    assert '<label for="answer-1">Portuguese monks</label>' in question_part
+    # A preview is never submitted: its values are the bank indices, its ids count from 1.
+    assert re.search(r'<input type="radio" name="answer" id="answer-1" value="0"', question_part)
+    assert '<label for="answer-2">Portuguese monks</label>' in question_part
     assert "Indeed." not in question_part and "The Dutch did." not in question_part
     key = page_text(key_part)
     assert "Right answer Dutch traders" in key

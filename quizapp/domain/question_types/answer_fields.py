@@ -6,8 +6,12 @@ The field names are fixed because the templates use them; indices are the bank's
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 __all__ = [
     "NOT_AN_ITEM",
@@ -15,6 +19,8 @@ __all__ = [
     "NOT_TRUE_FALSE",
     "WRONG_SHAPE",
     "AnswerRejected",
+    "AnswerTokens",
+    "answer_tokens",
     "check_text_answer",
     "form_index",
     "form_int",
@@ -44,6 +50,56 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class AnswerRejected(ValueError):
     """A tampered or invalid submission; the message tells the learner what is wrong."""
+
+
+# ------------------------------------------------------------------------- answer tokens
+
+
+@dataclass(frozen=True)
+class AnswerTokens:
+    """The opaque values a question page submits for its parts, in bank order.
+
+    ``values[i]`` stands for the part with bank index ``i`` (a choice, a match target,
+    an item to order). Pages never show bank indices, which would give the key away
+    (the bank lists the right choice, pair and order); the server maps tokens back.
+    """
+
+    values: tuple[str, ...]
+
+    @classmethod
+    def bank_order(cls, count: int) -> AnswerTokens:
+        """Tokens that are the bank indices themselves ("0", "1", ...), for pages that may
+        show the key anyway (a teacher's preview) and for tests of the forms."""
+        return cls(tuple(str(index) for index in range(count)))
+
+    def index_of(self, token: str, message: str) -> int:
+        """The bank index a submitted token stands for; AnswerRejected with ``message``."""
+        try:
+            return self.values.index(token)
+        except ValueError:
+            raise AnswerRejected(message) from None
+
+
+def answer_tokens(key: bytes, position: int, count: int) -> AnswerTokens:
+    """``count`` distinct tokens for the question at ``position`` of an attempt.
+
+    Each token is an HMAC of the position and the bank index under ``key`` (secret, one
+    per attempt), so without the key a token says nothing about the index it stands for,
+    and the same attempt always gets the same tokens (a reload, two tabs).
+    """
+    values: list[str] = []
+    for index in range(count):
+        salt = 0
+        while True:
+            message = f"{position}:{index}:{salt}".encode()
+            digest = hmac.new(key, message, hashlib.sha256).digest()
+            token = base64.b32encode(digest[:10]).decode().lower()
+            # Distinct within the question, or a submitted token would be ambiguous.
+            if token not in values:
+                break
+            salt += 1
+        values.append(token)
+    return AnswerTokens(tuple(values))
 
 
 # ----------------------------------------------------------------------- reading helpers

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
 
+from quizapp.domain.question_types.answer_fields import AnswerTokens
+
 if TYPE_CHECKING:
     from quizapp.domain.interchange.gift_syntax import GiftReader, GiftSpan
     from quizapp.domain.interchange.moodle_xml_syntax import XmlReader
@@ -383,11 +385,13 @@ class Question(abc.ABC):
     # -- the answer format (quizapp.domain.answers is the API over these)
 
     @abc.abstractmethod
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> object | None:
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> object | None:
         """Parse the form fields into the stored answer, None when unanswered.
 
-        Raises :class:`~quizapp.domain.question_types.answer_fields.AnswerRejected` for
-        values the page cannot have produced.
+        Parts the page lists (choices, match targets, items) arrive as ``tokens``, never
+        as bank indices. Raises
+        :class:`~quizapp.domain.question_types.answer_fields.AnswerRejected` for values
+        the page cannot have produced.
         """
 
     @abc.abstractmethod

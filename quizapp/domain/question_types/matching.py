@@ -17,6 +17,7 @@ from quizapp.domain.interchange.moodle_xml_syntax import escape as xml_escape
 from quizapp.domain.question_types.answer_fields import (
     NOT_A_CHOICE,
     NOT_AN_ITEM,
+    AnswerTokens,
     form_index,
     index_mapping,
     json_index,
@@ -97,14 +98,17 @@ class Matching(Question):
 
     # -- the answer format
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> dict[str, int] | None:
-        """``match-<left>`` fields: the chosen right index per left item."""
+    def read_form(
+        self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens
+    ) -> dict[str, int] | None:
+        """``match-<left>`` fields: the chosen right side's token per left item."""
         count = len(self.pairs)
         chosen: dict[int, int] = {}
         for suffix, value in prefixed_fields(form, "match-"):
+            # Lefts are shown in bank order, so their index says nothing about the key.
             left = form_index(suffix, count, NOT_AN_ITEM)
             if value is not None:
-                chosen[left] = form_index(value, count, NOT_A_CHOICE)
+                chosen[left] = tokens.index_of(value, NOT_A_CHOICE)
         return {str(left): chosen[left] for left in sorted(chosen)} or None
 
     def check_stored(self, stored: object) -> dict[str, int] | None:

@@ -16,7 +16,7 @@ from quizapp.domain.question_types.answer_fields import (
     NOT_A_CHOICE,
     WRONG_SHAPE,
     AnswerRejected,
-    form_index,
+    AnswerTokens,
     form_values,
     json_index,
 )
@@ -64,11 +64,12 @@ class MultipleChoice(ChoiceQuestion):
         penalty = len(picked & wrong) / len(wrong) if wrong else 0.0
         return max(0.0, gain - penalty)
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> list[int] | None:
-        """Every ticked index from the repeated ``answer`` field."""
-        count = len(self.choices)
+    def read_form(
+        self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens
+    ) -> list[int] | None:
+        """Every ticked choice's token from the repeated ``answer`` field, as bank indices."""
         # Empty values are skipped: a template may send one so the field always exists.
-        chosen = {form_index(v, count, NOT_A_CHOICE) for v in form_values(form, "answer") if v}
+        chosen = {tokens.index_of(v, NOT_A_CHOICE) for v in form_values(form, "answer") if v}
         return sorted(chosen) or None
 
     def check_stored(self, stored: object) -> list[int] | None:

@@ -29,7 +29,11 @@ from quizapp.domain.interchange.moodle_xml_syntax import (
     raw_text,
     to_number,
 )
-from quizapp.domain.question_types.answer_fields import check_text_answer, read_text_answer
+from quizapp.domain.question_types.answer_fields import (
+    AnswerTokens,
+    check_text_answer,
+    read_text_answer,
+)
 from quizapp.domain.question_types.base import (
     Checker,
     FieldProblem,
@@ -138,7 +142,7 @@ class Numeric(Question):
 
     # -- the answer format: stored as typed; an unparseable number is wrong, not tampering
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> str | None:
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> str | None:
         """The typed ``answer``."""
         return read_text_answer(form, NUMERIC_LIMIT)
 

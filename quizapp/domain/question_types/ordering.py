@@ -16,7 +16,7 @@ from quizapp.domain.interchange.moodle_xml_syntax import XML_FORMAT, XmlReader, 
 from quizapp.domain.question_types.answer_fields import (
     NOT_AN_ITEM,
     AnswerRejected,
-    form_index,
+    AnswerTokens,
     form_int,
     index_mapping,
     prefixed_fields,
@@ -84,12 +84,15 @@ class Ordering(Question):
 
     # -- the answer format
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> dict[str, int] | None:
-        """``position-<item>`` fields: the chosen 1-based position per item."""
+    def read_form(
+        self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens
+    ) -> dict[str, int] | None:
+        """``position-<item token>`` fields: the chosen 1-based position per item."""
         count = len(self.items)
         chosen: dict[int, int] = {}
         for suffix, value in prefixed_fields(form, "position-"):
-            item = form_index(suffix, count, NOT_AN_ITEM)
+            # The item's bank index is its right position, so the name carries a token.
+            item = tokens.index_of(suffix, NOT_AN_ITEM)
             if value is not None:
                 chosen[item] = _position(form_int(value), count)
         return {str(item): chosen[item] for item in sorted(chosen)} or None

@@ -18,7 +18,11 @@ from quizapp.domain.interchange.moodle_xml_syntax import (
     number_text,
     raw_text,
 )
-from quizapp.domain.question_types.answer_fields import check_text_answer, read_text_answer
+from quizapp.domain.question_types.answer_fields import (
+    AnswerTokens,
+    check_text_answer,
+    read_text_answer,
+)
 from quizapp.domain.question_types.base import Checker, FieldProblem, Question, XmlSources
 from quizapp.domain.text import normalise_quote
 
@@ -79,7 +83,7 @@ class ShortAnswer(Question):
 
     # -- the answer format: kept exactly as typed; grading normalises, the review shows it
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> str | None:
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> str | None:
         """The typed ``answer``."""
         return read_text_answer(form, SHORT_LIMIT)
 

@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from quizapp.domain.question_types.answer_fields import (
     NOT_A_CHOICE,
-    form_index,
+    AnswerTokens,
     form_value,
     json_index,
 )
@@ -50,10 +50,10 @@ class SingleChoice(ChoiceQuestion):
         index = read_index(response, len(self.choices))
         return 1.0 if index is not None and self.choices[index].correct else 0.0
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> int | None:
-        """The chosen index from ``answer``."""
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> int | None:
+        """The chosen choice's token from ``answer``, as its bank index."""
         text = form_value(form, "answer")
-        return None if text is None else form_index(text, len(self.choices), NOT_A_CHOICE)
+        return None if text is None else tokens.index_of(text, NOT_A_CHOICE)
 
     def check_stored(self, stored: object) -> int:
         """A stored index: a real int in range."""

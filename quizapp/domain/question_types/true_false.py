@@ -26,6 +26,7 @@ from quizapp.domain.interchange.moodle_xml_syntax import (
 from quizapp.domain.question_types.answer_fields import (
     NOT_TRUE_FALSE,
     AnswerRejected,
+    AnswerTokens,
     form_value,
 )
 from quizapp.domain.question_types.base import Checker, FieldProblem, Question, XmlSources
@@ -71,7 +72,7 @@ class TrueFalse(Question):
 
     # -- the answer format
 
-    def read_form(self, form: Mapping[str, Sequence[str]]) -> bool | None:
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> bool | None:
         """``answer`` = "true" or "false"."""
         text = form_value(form, "answer")
         if text is None:

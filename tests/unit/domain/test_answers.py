@@ -26,6 +26,7 @@ from quizapp.domain.question_types import (
     SingleChoice,
     TrueFalse,
 )
+from quizapp.domain.question_types.answer_fields import AnswerTokens, answer_tokens
 from quizapp.domain.questions import Question
 
 SINGLE = SingleChoice(
@@ -62,6 +63,12 @@ MATCHING = Matching(
     ),
 )
 ORDERING = Ordering(id="ordering", prompt="Order.", items=("first", "second", "third", "fourth"))
+
+
+def bank_order(question: Question) -> AnswerTokens:
+    # The tables write parts by bank index; the page's tokens are tested separately.
+    return AnswerTokens.bank_order(question.shuffled_count())
+
 
 CSRF = {"csrf_token": ["abc"], "action": ["save"]}
 
@@ -130,7 +137,7 @@ CSRF = {"csrf_token": ["abc"], "action": ["save"]}
     ],
 )
 def test_read_answer(question: Question, form: dict, expected: object) -> None:
-    stored = read_answer(question, form)
+    stored = read_answer(question, form, bank_order(question))
     assert stored == expected
     assert type(stored) is type(expected)
     # What the form gives is exactly what the autosave may send back as JSON.
@@ -179,7 +186,7 @@ TWICE = "Only one answer can be chosen here, but several arrived."
 )
 def test_read_answer_rejects(question: Question, form: dict, message: str) -> None:
     with pytest.raises(AnswerRejected, match=message.replace(".", r"\.")):
-        read_answer(question, form)
+        read_answer(question, form, bank_order(question))
 
 
 def test_answer_rejected_is_a_value_error() -> None:
@@ -381,3 +388,57 @@ def test_describe_answer(question: Question, stored: object, expected: str) -> N
 )
 def test_describe_key(question: Question, expected: str) -> None:
     assert describe_key(question) == expected
+
+
+# ------------------------------------------------------------------------- answer tokens
+
+
+def test_answer_tokens_are_distinct_stable_and_keyed() -> None:
+    tokens = answer_tokens(b"key", 3, 6).values
+    assert len(set(tokens)) == 6
+    assert answer_tokens(b"key", 3, 6).values == tokens
+    assert not set(tokens) & set(answer_tokens(b"other key", 3, 6).values)
+    assert not set(tokens) & set(answer_tokens(b"key", 4, 6).values)
+    assert all(token.isalnum() and token.islower() and len(token) == 16 for token in tokens)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 30])
+def test_answer_tokens_count(count: int) -> None:
+    assert len(answer_tokens(b"k", 1, count).values) == count
+
+
+@pytest.mark.parametrize(
+    ("question", "form_of", "expected"),
+    [
+        (SINGLE, lambda t: {"answer": [t[2]]}, 2),
+        (MULTIPLE, lambda t: {"answer": [t[3], t[0]]}, [0, 3]),
+        (MATCHING, lambda t: {"match-0": [t[1]], "match-1": [t[0]]}, {"0": 1, "1": 0}),
+        (
+            ORDERING,
+            lambda t: {f"position-{t[2]}": ["1"], f"position-{t[0]}": ["3"]},
+            {"0": 3, "2": 1},
+        ),
+    ],
+)
+def test_read_answer_maps_tokens_back_to_bank_indices(
+    question: Question, form_of: object, expected: object
+) -> None:
+    tokens = answer_tokens(b"attempt key", 5, question.shuffled_count())
+    assert read_answer(question, form_of(tokens.values), tokens) == expected  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("question", "form", "message"),
+    [
+        (SINGLE, {"answer": ["0"]}, "not one of this question's options"),
+        (MULTIPLE, {"answer": ["1"]}, "not one of this question's options"),
+        (MATCHING, {"match-0": ["0"]}, "not one of this question's options"),
+        (ORDERING, {"position-0": ["1"]}, "not one of this question's items"),
+    ],
+)
+def test_bank_indices_are_not_accepted_where_tokens_are_expected(
+    question: Question, form: dict, message: str
+) -> None:
+    tokens = answer_tokens(b"attempt key", 1, question.shuffled_count())
+    with pytest.raises(AnswerRejected, match=message):
+        read_answer(question, form, tokens)

@@ -23,6 +23,7 @@ from quizapp.domain.question_types import (
     UnknownQuestionType,
     question_type,
 )
+from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import question_from_mapping
 
 # One valid question per type, and a form that answers it fully right.
@@ -86,14 +87,15 @@ def test_type_lives_in_its_own_module_and_is_complete(type_name: str) -> None:
 def test_answer_format_reads_checks_grades_and_describes(type_name: str) -> None:
     question = sample(type_name)
     _, right_form = SAMPLES[type_name]
-    stored = read_answer(question, right_form)
+    tokens = AnswerTokens.bank_order(question.shuffled_count())
+    stored = read_answer(question, right_form, tokens)
     assert stored is not None
     assert validate_stored(question, stored) == stored
     assert question.grade(question.stored_to_response(stored)) == 1.0
     assert question.stored_is_complete(stored)
     assert describe_answer(question, stored)
     assert describe_key(question)
-    assert read_answer(question, {}) is None
+    assert read_answer(question, {}, tokens) is None
 
 
 @pytest.mark.parametrize("type_name", TYPE_NAMES)
@@ -164,7 +166,7 @@ def test_gift_and_xml_say_which_type_they_cannot_export() -> None:
         def grade(self, response: object) -> float:
             return 0.0
 
-        def read_form(self, form: Mapping[str, Sequence[str]]) -> None:
+        def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> None:
             return None
 
         def check_stored(self, stored: object) -> None:
