@@ -7,16 +7,15 @@ services read fractions, points and attempt scores from the database and pass th
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 
 __all__ = [
     "GRADING_METHODS",
     "SectionProgress",
     "mastery",
     "outcome",
-    "quiz_grade",
+    "quiz_result",
     "score",
     "section_progress",
 ]
@@ -91,31 +90,33 @@ def _average(scores: Sequence[float]) -> float:
 
 # The values of GradingMethod in quizapp/models/quizzes.py, spelled out because the domain
 # layer may not import models; a StrEnum member is a str, so it works as a key here.
-GRADING_METHODS: Mapping[str, Callable[[Sequence[float]], float]] = MappingProxyType(
-    {
-        "highest": max,
-        "last": lambda scores: scores[-1],
-        "first": lambda scores: scores[0],
-        "average": _average,
-    }
-)
+GRADING_METHODS = ("highest", "last", "first", "average")
 
 
-def quiz_grade(scores: Sequence[float], method: str) -> float | None:
-    """A learner's grade for a quiz from the scores of their finished attempts.
+def quiz_result(attempts: Sequence[tuple[float, float]], method: str) -> tuple[float, float] | None:
+    """A learner's grade for a quiz and what it is out of, from the same attempt(s).
 
-    ``scores`` are in the order the attempts were started; ``method`` is one of
-    "highest", "last", "first" or "average". Returns None when there is no finished
-    attempt. Raises ValueError for an unknown method, even without attempts, so a typo
-    does not hide until the first submission.
+    ``attempts`` holds ``(score, max score)`` of each finished attempt in the order they
+    were started (attempts may draw questions worth different points). "highest" takes the
+    attempt with the highest score (the first of equals), "first" and "last" that
+    attempt, "average" the mean score out of the mean maximum. None without
+    attempts; ValueError for an unknown method.
     """
-    pick = GRADING_METHODS.get(method)
-    if pick is None:
+    if method not in GRADING_METHODS:
         known = ", ".join(GRADING_METHODS)
         raise ValueError(f"unknown grading method {method!r}; known methods: {known}")
-    if not scores:
+    if not attempts:
         return None
-    return _tidy(float(pick(scores)))
+    if method == "average":
+        return (
+            _tidy(_average([s for s, _ in attempts])),
+            _tidy(_average([m for _, m in attempts])),
+        )
+    if method == "highest":
+        chosen = max(attempts, key=lambda a: a[0])
+    else:
+        chosen = attempts[-1] if method == "last" else attempts[0]
+    return _tidy(chosen[0]), _tidy(chosen[1])
 
 
 def score(marks: Sequence[tuple[float, float]]) -> tuple[float, float]:

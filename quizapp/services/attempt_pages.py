@@ -13,10 +13,12 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, and_, or_
+
 from quizapp.domain.answers import AnswerRejected, is_answered, read_answer
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptState, FeedbackTiming, Quiz
+from quizapp.models import Attempt, AttemptState, Enrolment, FeedbackTiming, Quiz, QuizKind
 from quizapp.services.attempt_start import start_attempt
 from quizapp.services.attempts import (
     AnswerLocked,
@@ -350,6 +352,34 @@ def result_page(
     return ReviewPage(attempt_view(attempt), question_views(attempt))
 
 
+def _visible_to(student_id: int) -> ColumnElement[bool]:
+    """The quizzes a student may see: their own practice, their classes' published
+    quizzes, and any quiz they have an attempt in progress at (they may finish it)."""
+    in_class = (
+        db.select(Enrolment.id)
+        .where(
+            Enrolment.class_id == Quiz.class_id,
+            Enrolment.student_id == student_id,
+            Enrolment.removed_at.is_(None),
+        )
+        .exists()
+    )
+    in_progress = (
+        db.select(Attempt.id)
+        .where(
+            Attempt.quiz_id == Quiz.id,
+            Attempt.student_id == student_id,
+            Attempt.state == AttemptState.IN_PROGRESS,
+        )
+        .exists()
+    )
+    return or_(
+        and_(Quiz.kind == QuizKind.PRACTICE, Quiz.owner_id == student_id),
+        and_(Quiz.kind == QuizKind.ASSESSMENT, Quiz.published_at.is_not(None), in_class),
+        in_progress,
+    )
+
+
 def start_quiz(
     quiz_id: int,
     student_id: int,
@@ -358,9 +388,15 @@ def start_quiz(
     grace: dt.timedelta,
     rng: random.Random | None = None,
 ) -> AttemptStarted | StartRefused:
-    """Start (or resume) the student's attempt at a class quiz."""
+    """Start (or resume) the student's attempt at a class quiz.
+
+    A quiz the student may not see (missing, unpublished, another class's, someone
+    else's practice) is one and the same 404, so quiz ids cannot be probed.
+    """
     with unit_of_work():
-        quiz = db.session.get(Quiz, quiz_id)
+        quiz = db.session.execute(
+            db.select(Quiz).where(Quiz.id == quiz_id, _visible_to(student_id))
+        ).scalar_one_or_none()
         if quiz is None:
             raise AttemptNotFound("There is no such quiz.")
         try:

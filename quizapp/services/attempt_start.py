@@ -29,7 +29,7 @@ from quizapp.models import (
 )
 from quizapp.services.attempts import AttemptError, finalise_expired_attempts
 from quizapp.services.questions import version_to_domain
-from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
+from quizapp.services.quizzes import RuleSpec, deadline_for, draw_rules, live_candidates
 from quizapp.services.unit_of_work import unit_of_work
 
 _system_random = random.SystemRandom()
@@ -109,16 +109,6 @@ def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
                 f"You have used all {quiz.attempts_allowed} attempt"
                 f"{'s' if quiz.attempts_allowed != 1 else ''} at this quiz."
             )
-
-
-def deadline_for(quiz: Quiz, started_at: dt.datetime, extra_seconds: int) -> dt.datetime | None:
-    """Start + limit + the student's extra time, never after the quiz closes."""
-    deadline = None
-    if quiz.time_limit_seconds:
-        deadline = started_at + dt.timedelta(seconds=quiz.time_limit_seconds + extra_seconds)
-    if quiz.closes_at is not None:
-        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
-    return deadline
 
 
 def in_progress_attempt(quiz_id: int, student_id: int) -> Attempt | None:

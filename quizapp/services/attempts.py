@@ -17,7 +17,7 @@ from sqlalchemy import CursorResult, Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.domain.answers import is_answered, response_for_grading
-from quizapp.domain.progress import quiz_grade, score
+from quizapp.domain.progress import quiz_result, score
 from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.review import CardState, review
@@ -386,9 +386,13 @@ def quiz_summary(
         key=lambda a: a.started_at,
     )
     open_attempt = next((a for a in open_attempts if a.quiz_id == quiz.id), None)
+    # The grade and what it is out of come from the same attempt(s).
+    result = quiz_result(
+        [(a.score or 0.0, a.max_score or 0.0) for a in finished], quiz.grading_method.value
+    )
     return QuizSummary(
         attempts_used=len(finished) + (1 if open_attempt else 0),
-        grade=quiz_grade([a.score or 0.0 for a in finished], quiz.grading_method.value),
-        max_score=finished[-1].max_score if finished else None,
+        grade=result[0] if result else None,
+        max_score=result[1] if result else None,
         open_attempt=open_attempt,
     )

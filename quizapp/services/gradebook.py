@@ -1,7 +1,7 @@
 """The gradebook: each current student's grade on each of a class's quizzes.
 
 Reads plain columns in a fixed number of queries; the grade by each quiz's grading method
-is the domain's (``quizapp.domain.progress.quiz_grade``).
+is the domain's (``quizapp.domain.progress.quiz_result``).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from quizapp.domain.progress import quiz_grade
+from quizapp.domain.progress import quiz_result
 from quizapp.extensions import db
 from quizapp.gc_pause import cyclic_gc_paused
 from quizapp.models import Attempt, AttemptState, Enrolment, Quiz, QuizKind, SchoolClass, User
@@ -127,9 +127,10 @@ def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gra
         cells = {}
         for quiz_id, _, grading_method in quizzes:
             taken = scores.get((student.id, quiz_id), [])
+            result = quiz_result(taken, grading_method.value)
             cells[quiz_id] = GradeCell(
-                grade=quiz_grade([s for s, _ in taken], grading_method.value),
-                max_score=max((m for _, m in taken), default=None),
+                grade=result[0] if result else None,
+                max_score=result[1] if result else None,
                 attempts=len(taken),
             )
         rows.append(GradebookRow(student_ref(student), cells))

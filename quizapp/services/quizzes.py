@@ -233,7 +233,38 @@ def update_quiz(
         quiz.class_id = class_id
         quiz.updated_at = now
         _apply(quiz, title, rules, settings)
+        session.flush()
+        _follow_quiz_timing(quiz)
     return quiz
+
+
+def deadline_for(quiz: Quiz, started_at: dt.datetime, extra_seconds: int) -> dt.datetime | None:
+    """Start + limit + the student's extra time, never after the quiz closes."""
+    deadline = None
+    if quiz.time_limit_seconds:
+        deadline = started_at + dt.timedelta(seconds=quiz.time_limit_seconds + extra_seconds)
+    if quiz.closes_at is not None:
+        deadline = min(deadline, quiz.closes_at) if deadline else quiz.closes_at
+    return deadline
+
+
+def _follow_quiz_timing(quiz: Quiz) -> None:
+    """Give the quiz's open attempts the deadline its timing now sets.
+
+    Moving the close time earlier (into the past, even) ends open attempts at the new
+    close time: the deadline rule then submits them with what was saved the next time
+    anyone looks, and Start no longer resumes them. Moving it later gives the time back.
+    """
+    extra = {e.student_id: e.extra_seconds for e in quiz.extra_times}
+    open_attempts = db.session.execute(
+        db.select(Attempt).where(
+            Attempt.quiz_id == quiz.id, Attempt.state == AttemptState.IN_PROGRESS
+        )
+    ).scalars()
+    for attempt in open_attempts:
+        attempt.deadline_at = deadline_for(
+            quiz, attempt.started_at, extra.get(attempt.student_id, 0)
+        )
 
 
 def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:

@@ -14,8 +14,10 @@ from werkzeug.test import TestResponse
 from quizapp.extensions import db
 from quizapp.models import Article, Attempt, AttemptState, Enrolment, SchoolClass, User
 from quizapp.services.attempts import submit_attempt
+from quizapp.services.practice import start_practice
 from tests.factories import (
     ECONOMY,
+    GRACE,
     NOW,
     PASSWORD,
     ClassWorld,
@@ -469,6 +471,29 @@ def test_evidence_is_highlighted_only_for_the_attempts_owner(
     assert '<mark id="evidence"' not in anonymous.get_data(as_text=True)
 
 
+def test_someone_elses_practice_quiz_is_the_same_404(app: Flask, world: ClassWorld) -> None:
+    with app.app_context():
+        practice = start_practice(
+            world.ada_id,
+            article_id=world.article_id,
+            section_id=None,
+            question_count=2,
+            now=NOW,
+            grace=GRACE,
+        )
+        practice_quiz_id = practice.quiz_id
+    bob = logged_in_client(app, "bob@example.com")
+    before = _attempt_count(app)
+
+    response = bob.post(
+        f"/student/quizzes/{practice_quiz_id}/start", data={"csrf_token": session_token(bob)}
+    )
+
+    assert response.status_code == 404
+    assert "There is no such quiz." in response.get_data(as_text=True)
+    assert _attempt_count(app) == before
+
+
 def test_a_quiz_of_a_class_the_student_is_not_in_cannot_be_started(
     app: Flask, world: ClassWorld
 ) -> None:
@@ -480,9 +505,10 @@ def test_a_quiz_of_a_class_the_student_is_not_in_cannot_be_started(
 
     response = client.post(f"/student/quizzes/{world.quiz_id}/start", data={"csrf_token": token})
 
-    assert response.status_code == 302
-    assert response.headers["Location"] == "/student/"
-    assert "This quiz is for a class you are not in." in client.get("/student/").get_data(
-        as_text=True
-    )
+    # The same 404 as for a quiz that does not exist: ids cannot be probed.
+    assert response.status_code == 404
+    assert "There is no such quiz." in response.get_data(as_text=True)
+    missing = client.post("/student/quizzes/999999/start", data={"csrf_token": token})
+    assert missing.status_code == 404
+    assert "There is no such quiz." in missing.get_data(as_text=True)
     assert _attempt_count(app) == before

@@ -13,10 +13,20 @@ from flask import Flask
 
 from quizapp.domain.generate import display_order, draw, shuffle_plan
 from quizapp.extensions import db
-from quizapp.models import Article, Attempt, GradingMethod, Question, Quiz, SchoolClass, User
+from quizapp.models import (
+    Article,
+    Attempt,
+    AttemptState,
+    GradingMethod,
+    Question,
+    Quiz,
+    SchoolClass,
+    User,
+)
 from quizapp.services.attempts import (
     AttemptError,
     drawn_questions,
+    finalise_expired_attempts,
     quiz_summary,
     submit_attempt,
 )
@@ -24,15 +34,20 @@ from quizapp.services.progress import submitted_attempts
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import (
     QuizError,
+    QuizSettings,
     RuleSpec,
     draw_rules,
     live_candidates,
     quizzes_for_student,
+    update_quiz,
 )
 from tests.factories import (
     ALLIES,
     ECONOMY,
+    GRACE,
     NOW,
+    answer,
+    correct_answer,
     create_assessment,
     create_class,
     create_student,
@@ -314,6 +329,55 @@ def test_opening_and_closing_times_are_enforced(school: School) -> None:
     assert _attempts_of(carol) == []
 
 
+def test_moving_the_close_time_into_the_past_ends_open_attempts_at_it(school: School) -> None:
+    quiz = school.quiz()  # untimed, no close time: the attempt has no deadline
+    attempt = start(quiz, school.ada)
+    assert attempt.deadline_at is None
+    key = correct_answer(items_of(attempt)[0].question)
+    answer(attempt, 1, key, now=NOW + dt.timedelta(minutes=5))
+    closed_at = NOW + dt.timedelta(minutes=10)
+
+    update_quiz(
+        quiz,
+        title=quiz.title,
+        class_id=school.school_class.id,
+        rules=[RuleSpec(question_count=3)],
+        settings=QuizSettings(closes_at=closed_at),
+        now=NOW + dt.timedelta(hours=1),
+    )
+
+    assert attempt.deadline_at == closed_at
+    later = NOW + dt.timedelta(hours=2)
+    # Start no longer resumes it, and the closed quiz starts no new one.
+    with pytest.raises(AttemptError, match=r"This quiz has closed\."):
+        start(quiz, school.ada, now=later)
+    # The next look (the dashboard, the teacher's quiz page) submits it at the close
+    # time, graded with what was saved.
+    assert finalise_expired_attempts(quiz_id=quiz.id, now=later, grace=GRACE) == 1
+    db.session.refresh(attempt)
+    assert attempt.state is AttemptState.SUBMITTED
+    assert attempt.submitted_automatically
+    assert attempt.submitted_at == closed_at
+    assert attempt.score == 1
+
+
+def test_moving_the_close_time_later_gives_open_attempts_the_time_back(school: School) -> None:
+    quiz = school.quiz(closes_at=NOW + dt.timedelta(minutes=30))
+    attempt = start(quiz, school.ada)
+    assert attempt.deadline_at == NOW + dt.timedelta(minutes=30)
+
+    update_quiz(
+        quiz,
+        title=quiz.title,
+        class_id=school.school_class.id,
+        rules=[RuleSpec(question_count=3)],
+        settings=QuizSettings(closes_at=NOW + dt.timedelta(days=1)),
+        now=NOW + dt.timedelta(minutes=20),
+    )
+
+    assert attempt.deadline_at == NOW + dt.timedelta(days=1)
+
+
 def test_unpublished_quizzes_and_other_classes_are_refused(school: School) -> None:
     draft = school.quiz(publish=False)
     outsider = create_student("carol@example.com", "Carol")
@@ -343,11 +407,12 @@ def test_grading_methods_pick_the_right_attempt(school: School) -> None:
         history = submitted_attempts(school.ada.id, [quiz.id])
         scores = [a.score for a in history]
         assert len(set(scores)) == 3 and scores[0] < scores[2] < scores[1], scores
-        expected = {
-            GradingMethod.HIGHEST: max(scores),
-            GradingMethod.LAST: scores[-1],
-            GradingMethod.FIRST: scores[0],
-            GradingMethod.AVERAGE: sum(scores) / 3,
+        maxima = [a.max_score for a in history]
+        expected, expected_max = {
+            GradingMethod.HIGHEST: (max(scores), maxima[scores.index(max(scores))]),
+            GradingMethod.LAST: (scores[-1], maxima[-1]),
+            GradingMethod.FIRST: (scores[0], maxima[0]),
+            GradingMethod.AVERAGE: (sum(scores) / 3, sum(maxima) / 3),
         }[method]
 
         summary = quiz_summary(quiz, history, [still_open])
@@ -355,7 +420,8 @@ def test_grading_methods_pick_the_right_attempt(school: School) -> None:
         assert math.isclose(summary.grade, expected), (method, scores, summary.grade)
         assert summary.attempts_used == 4
         assert summary.open_attempt is still_open
-        assert summary.max_score == history[-1].max_score
+        # What the grade is out of comes from the same attempt(s) as the grade.
+        assert math.isclose(summary.max_score, expected_max), (method, maxima)
 
 
 def test_no_grade_before_a_finished_attempt(school: School) -> None:

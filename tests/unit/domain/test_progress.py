@@ -9,7 +9,7 @@ from quizapp.domain.progress import (
     SectionProgress,
     mastery,
     outcome,
-    quiz_grade,
+    quiz_result,
     score,
     section_progress,
 )
@@ -52,39 +52,45 @@ def test_section_progress_of_an_empty_section() -> None:
 
 
 @pytest.mark.parametrize(
-    ("scores", "method", "expected"),
+    ("attempts", "method", "expected"),
     [
-        ([3.0, 5.0, 4.0], "highest", 5.0),
-        ([3.0, 5.0, 4.0], "last", 4.0),
-        ([3.0, 5.0, 4.0], "first", 3.0),
-        ([3.0, 5.0, 4.0], "average", 4.0),
-        ([0.1, 0.2], "average", 0.15),
-        ([1.0, 1.0, 2.0], "average", 1.333333333),
-        ([7.5], "highest", 7.5),
-        ([7.5], "last", 7.5),
-        ([7.5], "first", 7.5),
-        ([7.5], "average", 7.5),
-        ([0.0, 0.0], "highest", 0.0),
-        ([2, 3], "highest", 3.0),  # ints are fine, a float comes back
+        ([(3.0, 10.0), (5.0, 10.0), (4.0, 10.0)], "highest", (5.0, 10.0)),
+        ([(3.0, 10.0), (5.0, 10.0), (4.0, 10.0)], "last", (4.0, 10.0)),
+        ([(3.0, 10.0), (5.0, 10.0), (4.0, 10.0)], "first", (3.0, 10.0)),
+        ([(3.0, 10.0), (5.0, 10.0), (4.0, 10.0)], "average", (4.0, 10.0)),
+        ([(0.1, 1.0), (0.2, 1.0)], "average", (0.15, 1.0)),
+        ([(1.0, 3.0), (1.0, 3.0), (2.0, 3.0)], "average", (1.333333333, 3.0)),
+        # Attempts drawing questions worth different points: grade and maximum come from
+        # the same attempt (once shown as "3.33 / 3": one attempt's grade, another's max).
+        ([(3.33, 5.0), (3.0, 3.0)], "highest", (3.33, 5.0)),
+        ([(3.0, 3.0), (3.33, 5.0)], "last", (3.33, 5.0)),
+        ([(2.0, 4.0), (3.0, 3.0)], "average", (2.5, 3.5)),
+        ([(2.0, 4.0), (2.0, 2.0)], "highest", (2.0, 4.0)),  # equal scores: the first
+        ([(7.5, 10.0)], "highest", (7.5, 10.0)),
+        ([(7.5, 10.0)], "first", (7.5, 10.0)),
+        ([(0.0, 0.0), (0.0, 2.0)], "highest", (0.0, 0.0)),
+        ([(2, 3)], "highest", (2.0, 3.0)),  # ints are fine, floats come back
         ([], "highest", None),
         ([], "last", None),
         ([], "first", None),
         ([], "average", None),
     ],
 )
-def test_quiz_grade(scores: list[float], method: str, expected: float | None) -> None:
-    grade = quiz_grade(scores, method)
-    assert grade == expected
-    if expected is not None:
-        assert isinstance(grade, float)
+def test_quiz_result(
+    attempts: list[tuple[float, float]], method: str, expected: tuple[float, float] | None
+) -> None:
+    result = quiz_result(attempts, method)
+    assert result == expected
+    if result is not None:
+        assert all(isinstance(value, float) for value in result)
 
 
 @pytest.mark.parametrize("method", ["best", "HIGHEST", "", "mean"])
-def test_quiz_grade_rejects_unknown_methods(method: str) -> None:
+def test_quiz_result_rejects_unknown_methods(method: str) -> None:
     with pytest.raises(ValueError, match="unknown grading method"):
-        quiz_grade([1.0], method)
+        quiz_result([(1.0, 1.0)], method)
     with pytest.raises(ValueError, match="unknown grading method"):
-        quiz_grade([], method)
+        quiz_result([], method)
 
 
 def test_grading_methods_are_moodles_four() -> None:
