@@ -12,9 +12,10 @@ from quizapp.models.quizzes import (
     QuizKind,
     QuizRule,
 )
-from quizapp.models.users import Role, User
+from quizapp.models.users import TEACHING_ROLES, Role, User
 
 __all__ = [
+    "TEACHING_ROLES",
     "Article",
     "Attempt",
     "AttemptQuestion",
