@@ -2,7 +2,14 @@
 
 from quizapp.models.attempts import Attempt, AttemptQuestion, AttemptState, Response
 from quizapp.models.classes import Enrolment, SchoolClass
-from quizapp.models.content import Article, Question, QuestionVersion, Section
+from quizapp.models.content import (
+    Article,
+    Question,
+    QuestionEvent,
+    QuestionEventKind,
+    QuestionVersion,
+    Section,
+)
 from quizapp.models.progress import ReviewCard
 from quizapp.models.quizzes import (
     ExtraTime,
@@ -25,6 +32,8 @@ __all__ = [
     "FeedbackTiming",
     "GradingMethod",
     "Question",
+    "QuestionEvent",
+    "QuestionEventKind",
     "QuestionVersion",
     "Quiz",
     "QuizKind",
