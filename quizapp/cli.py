@@ -175,7 +175,7 @@ def import_command(
 @click.argument("email")
 @click.option(
     "--role", required=True, type=click.Choice([r.value for r in Role]),
-    help="student or teacher",
+    help="student, teacher, or admin (a teacher who may also make accounts teachers)",
 )  # fmt: skip
 @click.option("--name", help="Display name (default: the part of the email before @).")
 @click.option(
@@ -222,6 +222,8 @@ def demo_setup_command() -> None:
         f"  Password:      {demo.password}   (shown once; change it or remove the account "
         "for real use)\n"
         f"  Class:         {demo.class_name}, join code {demo.join_code}\n"
+        "  The demo teacher is an admin: it can make other accounts teachers at "
+        "/teacher/teachers.\n"
         "  Try the student side: sign up at /signup and join the class with that code."
     )
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import Role, User
+from quizapp.models import TEACHING_ROLES, Role, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,15 +35,16 @@ def safe_next_path(target: str | None) -> str | None:
     return target
 
 
-def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Anonymous visitors go to the login page; users with another role get a 403."""
+def role_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Anonymous visitors go to the login page; users with none of ``roles`` get a 403."""
+    allowed = frozenset(roles)
 
     def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if not current_user.is_authenticated:
                 return cast(R, login_manager.unauthorized())
-            if current_user.role is not role:
+            if current_user.role not in allowed:
                 abort(403)
             return view(*args, **kwargs)
 
@@ -53,7 +54,9 @@ def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 student_required = role_required(Role.STUDENT)
-teacher_required = role_required(Role.TEACHER)
+# Admins are teachers too: every teacher page is theirs as well.
+teacher_required = role_required(*TEACHING_ROLES)
+admin_required = role_required(Role.ADMIN)
 
 
 def _load_user(user_id: str) -> User | None:

@@ -169,6 +169,14 @@ def create_teacher(
         return create_user(email, password, role=Role.TEACHER, name=name, now=NOW)
 
 
+def create_admin(
+    email: str = "ida@example.com", name: str = "Ida Admin", password: str = PASSWORD
+) -> User:
+    """An admin account: a teacher who may also make accounts teachers."""
+    with mock.patch("quizapp.services.users.generate_password_hash", _FAST_HASH):
+        return create_user(email, password, role=Role.ADMIN, name=name, now=NOW)
+
+
 def create_class(teacher: User, name: str = "History 10B") -> SchoolClass:
     """A class of ``teacher`` with a fresh join code."""
     return service_create_class(teacher, name, now=NOW)

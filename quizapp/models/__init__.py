@@ -2,7 +2,14 @@
 
 from quizapp.models.attempts import Attempt, AttemptQuestion, AttemptState, Response
 from quizapp.models.classes import Enrolment, SchoolClass
-from quizapp.models.content import Article, Question, QuestionVersion, Section
+from quizapp.models.content import (
+    Article,
+    Question,
+    QuestionEvent,
+    QuestionEventKind,
+    QuestionVersion,
+    Section,
+)
 from quizapp.models.progress import ReviewCard
 from quizapp.models.quizzes import (
     ExtraTime,
@@ -12,9 +19,10 @@ from quizapp.models.quizzes import (
     QuizKind,
     QuizRule,
 )
-from quizapp.models.users import Role, User
+from quizapp.models.users import TEACHING_ROLES, Role, User
 
 __all__ = [
+    "TEACHING_ROLES",
     "Article",
     "Attempt",
     "AttemptQuestion",
@@ -24,6 +32,8 @@ __all__ = [
     "FeedbackTiming",
     "GradingMethod",
     "Question",
+    "QuestionEvent",
+    "QuestionEventKind",
     "QuestionVersion",
     "Quiz",
     "QuizKind",

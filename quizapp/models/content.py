@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Any
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
 
 from quizapp.clock import utcnow
+from quizapp.database import enum_type
 from quizapp.extensions import Model
 
 
@@ -92,6 +94,9 @@ class Question(Model):
         viewonly=True,
         uselist=False,
     )
+    events: Mapped[list[QuestionEvent]] = relationship(
+        back_populates="question", order_by="QuestionEvent.id", cascade="all, delete-orphan"
+    )
 
 
 class QuestionVersion(Model):
@@ -122,3 +127,34 @@ class QuestionVersion(Model):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     question: Mapped[Question] = relationship(back_populates="versions")
+
+
+class QuestionEventKind(enum.StrEnum):
+    """What happened to a question: written, edited, retired or restored."""
+
+    CREATE = "create"
+    EDIT = "edit"
+    RETIRE = "retire"
+    RESTORE = "restore"
+
+
+class QuestionEvent(Model):
+    """One entry of a question's history: who did what to it, and when.
+
+    The bank is shared, so every change says who made it. ``actor_id`` is empty when no
+    teacher did it (a bank load or a command-line import) or when the account was deleted.
+    ``version_number`` is the version current after a create or edit (empty otherwise).
+    """
+
+    __tablename__ = "question_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[QuestionEventKind] = mapped_column(enum_type(QuestionEventKind))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version_number: Mapped[int | None]
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    question: Mapped[Question] = relationship(back_populates="events")

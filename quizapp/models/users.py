@@ -15,10 +15,18 @@ from quizapp.extensions import Model
 
 
 class Role(enum.StrEnum):
-    """What a user may do: students take quizzes, teachers build and review them."""
+    """What a user may do: students take quizzes, teachers build and review them.
+
+    Admins are teachers who may also make other accounts teachers.
+    """
 
     STUDENT = "student"
     TEACHER = "teacher"
+    ADMIN = "admin"
+
+
+# The roles that may use every teacher page.
+TEACHING_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
 
 
 class User(UserMixin, Model):
@@ -35,10 +43,17 @@ class User(UserMixin, Model):
 
     @property
     def is_teacher(self) -> bool:
-        return self.role is Role.TEACHER
+        """True for teachers and admins (an admin can do everything a teacher can)."""
+        return self.role in TEACHING_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        """True for admins, who may also make accounts teachers."""
+        return self.role is Role.ADMIN
 
     @property
     def is_student(self) -> bool:
+        """True for students."""
         return self.role is Role.STUDENT
 
     def __repr__(self) -> str:

@@ -23,7 +23,8 @@ from quizapp.domain.bank import (
     Section as DomainSection,
 )
 from quizapp.extensions import db
-from quizapp.models import Article, Question, Section
+from quizapp.models import Article, Question, QuestionEventKind, Section
+from quizapp.services.question_authoring import record_event
 from quizapp.services.questions import content_hash, new_version, version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -63,8 +64,10 @@ def load_bank(path: Path, *, now: dt.datetime) -> LoadReport:
     """Upsert every article and question under ``path``, all or nothing.
 
     Questions are keyed by article slug + question id. An unchanged question is left
-    alone; a changed one gets a new version. Raises ``BankError`` (and writes nothing)
-    when the files are invalid or conflict with what is stored.
+    alone; a changed one gets a new version. New, changed and moved questions get an
+    entry in their history with no actor (the bank files made the change). Raises
+    ``BankError`` (and writes nothing) when the files are invalid or conflict with what is
+    stored.
     """
     banks = read_bank(path)
     results: list[SectionLoadResult] = []
@@ -120,17 +123,30 @@ def _upsert_article_bank(
                 version.created_at = now
                 row.versions.append(version)
                 db.session.add(row)
+                record_event(
+                    row, QuestionEventKind.CREATE, actor_id=None, now=now, version_number=1
+                )
                 added += 1
                 continue
-            if existing.section_id != section.id:
+            moved = existing.section_id != section.id
+            if moved:
                 existing.section = section
-            if existing.current_version.content_hash != content_hash(question):
+            edited = existing.current_version.content_hash != content_hash(question)
+            if edited:
                 number = existing.current_version_number + 1
                 version = new_version(question, number=number)
                 version.created_at = now
                 existing.versions.append(version)
                 existing.current_version_number = number
                 changed += 1
+            if moved or edited:
+                record_event(
+                    existing,
+                    QuestionEventKind.EDIT,
+                    actor_id=None,
+                    now=now,
+                    version_number=existing.current_version_number,
+                )
         results.append(
             SectionLoadResult(
                 article_slug=parsed.slug,

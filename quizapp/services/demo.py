@@ -1,4 +1,8 @@
-"""A demo teacher, class and quiz on a fresh install, so both sides can be tried at once."""
+"""A demo teacher, class and quiz on a fresh install, so both sides can be tried at once.
+
+The demo teacher is an admin: on a fresh install it is the only account, and someone has
+to be able to make the school's real teachers.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ class DemoSetup:
 
 
 def create_demo(*, now: dt.datetime) -> DemoSetup | None:
-    """On an empty user table, create the demo teacher, class and a published quiz.
+    """On an empty user table, create the demo teacher (an admin), class and a published quiz.
 
     Returns None (and changes nothing) when any account exists: a real install that
     already has users never gets demo accounts added behind its back. Everything is one
@@ -46,7 +50,7 @@ def _create_demo(now: dt.datetime) -> DemoSetup | None:
         return None
     password = secrets.token_urlsafe(12)
     teacher = create_user(
-        DEMO_TEACHER_EMAIL, password, role=Role.TEACHER, name="Demo Teacher", now=now
+        DEMO_TEACHER_EMAIL, password, role=Role.ADMIN, name="Demo Teacher", now=now
     )
     school_class = create_class(teacher, "Demo class", now=now)
     article = db.session.execute(db.select(Article).order_by(Article.id)).scalars().first()

@@ -1,9 +1,14 @@
 """Questions of the shared bank: write, check, edit as new versions, retire, restore, delete.
 
-Every function takes explicit ids and ``now``; every write runs in one unit of work.
+Every function takes explicit ids and ``now``; every write runs in one unit of work and
+records who made it, and when, in the question's history (``question_events``).
 Problems a teacher can fix are raised as :class:`QuestionInvalid` (located on a question
 field, so the form can show them next to that field) or :class:`AuthoringError` (about the
 whole action); a missing question is :class:`NotFound`.
+
+The bank is shared, so one teacher's change must not break another's class: a change that
+would leave a published quiz that has not closed unable to draw its questions is refused,
+and so is retiring or deleting a question another teacher's open quiz draws.
 """
 
 from __future__ import annotations
@@ -12,17 +17,30 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
+from quizapp.domain.generate import Candidate, check_rules
 from quizapp.domain.questions import FieldProblem, QuestionInvalid, question_from_mapping
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.text import closest_passage, contains_quote, slugify
 from quizapp.extensions import db
-from quizapp.models import AttemptQuestion, Question, QuestionVersion, Section
+from quizapp.models import (
+    Article,
+    AttemptQuestion,
+    Question,
+    QuestionEvent,
+    QuestionEventKind,
+    QuestionVersion,
+    Quiz,
+    QuizKind,
+    Section,
+    User,
+)
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.questions import content_hash, new_version
+from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
 from quizapp.services.unit_of_work import unit_of_work
 
 # Ids are slugs of the prompt; long prompts are cut at a word boundary so ids stay readable.
@@ -180,6 +198,7 @@ def _add_question(
     version.created_at = now
     row.versions.append(version)
     db.session.add(row)
+    record_event(row, QuestionEventKind.CREATE, actor_id=author_id, now=now, version_number=1)
     return row
 
 
@@ -206,10 +225,17 @@ def _edit_question(
                 "new version and save again."
             ]
         )
+    current = (row.section_id, row.current_version.difficulty)
+    if row.retired_at is None and current != (section.id, question.difficulty):
+        # Another section or difficulty may take the question out of a quiz's rule.
+        moved = Candidate(question_id=row.id, section_id=section.id, difficulty=question.difficulty)
+        protect_open_quizzes(row, action="edit", actor_id=author_id, now=now, replacement=moved)
+    moved_section = row.section_id != section.id
     row.section_id = section.id
     # The evidence was just found in its section, so it is no longer stale.
     row.evidence_stale = False
-    if row.current_version.content_hash != content_hash(question):
+    changed = row.current_version.content_hash != content_hash(question)
+    if changed:
         number = row.current_version_number + 1
         version = new_version(question, number=number)
         version.question_id = row.id
@@ -217,6 +243,14 @@ def _edit_question(
         version.created_at = now
         db.session.add(version)
         row.current_version_number = number
+    if changed or moved_section:
+        record_event(
+            row,
+            QuestionEventKind.EDIT,
+            actor_id=author_id,
+            now=now,
+            version_number=row.current_version_number,
+        )
     return row
 
 
@@ -250,23 +284,33 @@ def _question_row(question_id: int) -> Question:
     return row
 
 
-def retire_question(question_id: int, *, now: dt.datetime) -> None:
+def retire_question(question_id: int, *, actor_id: int | None, now: dt.datetime) -> None:
     """Keep the question for the attempts that used it, but draw it no more.
 
-    Raises :class:`NotFound` when there is no such question.
+    The retire is recorded as done by ``actor_id``. Raises :class:`AuthoringError` when an
+    open published quiz would lose it (see :func:`protect_open_quizzes`), and
+    :class:`NotFound` when there is no such question. Retiring a retired question changes
+    nothing.
     """
     with unit_of_work():
         row = _question_row(question_id)
         if row.retired_at is None:
+            protect_open_quizzes(row, action="retire", actor_id=actor_id, now=now)
             row.retired_at = now
+            record_event(row, QuestionEventKind.RETIRE, actor_id=actor_id, now=now)
 
 
-def restore_question(question_id: int) -> None:
-    """Let new attempts draw a retired question again (:class:`NotFound` if absent)."""
+def restore_question(question_id: int, *, actor_id: int | None, now: dt.datetime) -> None:
+    """Let new attempts draw a retired question again, recorded as done by ``actor_id``.
+
+    Raises :class:`NotFound` when there is no such question; restoring a question that is
+    not retired changes nothing.
+    """
     with unit_of_work():
         row = _question_row(question_id)
         if row.retired_at is not None:
             row.retired_at = None
+            record_event(row, QuestionEventKind.RESTORE, actor_id=actor_id, now=now)
 
 
 @dataclass(frozen=True)
@@ -277,11 +321,13 @@ class DeletedQuestion:
     article_id: int
 
 
-def delete_question(question_id: int) -> DeletedQuestion:
+def delete_question(question_id: int, *, actor_id: int | None, now: dt.datetime) -> DeletedQuestion:
     """Delete a question that no attempt ever drew; otherwise raise :class:`AuthoringError`.
 
     An attempt keeps the version it showed, so a question drawn even once must stay: it
-    can only be retired. Raises :class:`NotFound` when there is no such question.
+    can only be retired. Deleting is refused, as retiring is, when an open published quiz
+    would lose the question (:func:`protect_open_quizzes`). Its history goes with it.
+    Raises :class:`NotFound` when there is no such question.
     """
     with unit_of_work() as session:
         row = _question_row(question_id)
@@ -299,6 +345,123 @@ def delete_question(question_id: int) -> DeletedQuestion:
                     "draw it."
                 ]
             )
+        if row.retired_at is None:
+            protect_open_quizzes(row, action="delete", actor_id=actor_id, now=now)
         deleted = DeletedQuestion(bank_id=row.bank_id, article_id=row.article_id)
         session.delete(row)
     return deleted
+
+
+# -------------------------------------------------------------------------------- history
+
+
+def record_event(
+    row: Question,
+    kind: QuestionEventKind,
+    *,
+    actor_id: int | None,
+    now: dt.datetime,
+    version_number: int | None = None,
+) -> QuestionEvent:
+    """Add one entry to the question's history (inside the caller's unit of work).
+
+    ``actor_id`` is None when no teacher made the change (a bank load, a command-line
+    import); ``version_number`` is the version current after a create or an edit.
+    """
+    event = QuestionEvent(
+        question=row, kind=kind, actor_id=actor_id, version_number=version_number, at=now
+    )
+    db.session.add(event)
+    return event
+
+
+# ------------------------------------------------- published quizzes stay drawable
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
+
+
+def _quiz_name(quiz: Quiz, owner: str) -> str:
+    """'the quiz "X" of Ms Y's class "Z", open until ...' for messages."""
+    school_class = quiz.school_class
+    whose = f"{owner}'s class “{school_class.name}”" if school_class is not None else owner
+    closes = quiz.closes_at
+    until = f"open until {_when(closes)}" if closes is not None else "open with no closing date"
+    return f"the quiz “{quiz.title}” of {whose}, {until}"
+
+
+def _open_quizzes(article_id: int, now: dt.datetime) -> list[tuple[Quiz, str]]:
+    """Published class quizzes on the article that have not closed, with owners' names."""
+    rows = db.session.execute(
+        db.select(Quiz, User.name)
+        .join(User, User.id == Quiz.owner_id)
+        .options(selectinload(Quiz.rules), joinedload(Quiz.school_class))
+        .where(
+            Quiz.article_id == article_id,
+            Quiz.kind == QuizKind.ASSESSMENT,
+            Quiz.published_at.is_not(None),
+            or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
+        )
+        .order_by(Quiz.id)
+    ).all()
+    return [(quiz, name) for quiz, name in rows]
+
+
+def protect_open_quizzes(
+    row: Question,
+    *,
+    action: str,
+    actor_id: int | None,
+    now: dt.datetime,
+    replacement: Candidate | None = None,
+) -> None:
+    """Refuse a change to a question that an open published quiz depends on.
+
+    A quiz is open when it is published and has not closed (``closes_at`` empty or after
+    ``now``). Without ``replacement`` the question leaves the drawable bank (retire,
+    delete); then a quiz whose rules match it and that belongs to someone other than
+    ``actor_id`` refuses the change outright, since its students may be drawing the
+    question. With ``replacement`` the question stays but may move section or difficulty
+    (an edit). Either way, a change after which a quiz's rules could no longer be
+    satisfied, though they could before, is refused. Raises :class:`AuthoringError` naming
+    every such quiz (``action`` is the verb for the messages, e.g. "retire").
+    """
+    # Two teachers retiring a section's last spare questions at once must not both pass
+    # the check: lock the article's row on PostgreSQL. (SQLite ignores the lock, but in WAL
+    # mode a transaction that read before another committed a write cannot write itself.)
+    db.session.execute(db.select(Article.id).where(Article.id == row.article_id).with_for_update())
+    quizzes = _open_quizzes(row.article_id, now)
+    if not quizzes:
+        return
+    before = live_candidates(row.article_id)
+    this = next((c for c in before if c.question_id == row.id), None)
+    after = [c for c in before if c.question_id != row.id]
+    if replacement is not None:
+        after.append(replacement)
+    elif this is None:
+        return  # retired or stale already: no quiz draws it now
+    sections = {
+        s.id: s
+        for s in db.session.scalars(db.select(Section).where(Section.article_id == row.article_id))
+    }
+    problems = []
+    for quiz, owner in quizzes:
+        rules = draw_rules(
+            [RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules],
+            sections,
+        )
+        drawn = this is not None and any(rule.matches(this) for rule in rules)
+        if drawn and replacement is None and quiz.owner_id != actor_id:
+            problems.append(
+                f"“{row.bank_id}” is drawn by {_quiz_name(quiz, owner)}, so you cannot "
+                f"{action} it. Ask {owner}, or {action} it once the quiz has closed."
+            )
+        elif (broken := check_rules(rules, after)) and not check_rules(rules, before):
+            problems.append(
+                f"You cannot {action} “{row.bank_id}”: {_quiz_name(quiz, owner)}, could then "
+                f"no longer draw its questions ({'; '.join(broken)}). Change the quiz's rules "
+                "first, or wait until it has closed."
+            )
+    if problems:
+        raise AuthoringError(problems)

@@ -3,8 +3,9 @@
 The edit and preview pages show a question as plain values; the form's use case checks a
 teacher's draft and saves it as a new question or a new version.
 
-The bank is shared: every teacher may edit every question, and every version records who
-wrote it. Only a missing question is refused (:class:`NotFound`).
+The bank is shared: every teacher may edit every question, and the question's history
+records who wrote, edited, retired and restored it, and when. Only a missing question is
+refused (:class:`NotFound`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from quizapp.domain.questions import FieldProblem, QuestionInvalid
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
-from quizapp.models import Article, Question, Section, User
+from quizapp.models import Article, Question, QuestionEvent, QuestionEventKind, Section, User
 from quizapp.services.articles import ArticleChoice, article_choice, articles_with_sections
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.question_authoring import (
@@ -41,6 +42,21 @@ class VersionInfo:
     created_at: dt.datetime
 
 
+# Who a change with no recorded actor came from: loads and imports create and edit; only
+# retires and restores made before history was kept have no actor.
+_NO_RECORDED_ACTOR = "someone (not recorded)"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a question's history: what happened (e.g. "Version 2 written", "Retired"),
+    by whom and when."""
+
+    what: str
+    actor: str
+    at: dt.datetime
+
+
 @dataclass(frozen=True)
 class EditableQuestion:
     """A question as its edit and preview pages show it: content, place, state, history."""
@@ -55,6 +71,7 @@ class EditableQuestion:
     evidence_stale: bool
     question: DomainQuestion
     versions: tuple[VersionInfo, ...]
+    history: tuple[HistoryEntry, ...] = ()
 
     @property
     def current(self) -> VersionInfo:
@@ -63,7 +80,7 @@ class EditableQuestion:
 
 
 def question_for_edit(question_id: int) -> EditableQuestion:
-    """The question, its article's sections, current content and authors.
+    """The question, its article's sections, current content, authors and history.
 
     Every teacher may edit every question of the shared bank, so only a missing question
     is refused (:class:`NotFound`).
@@ -76,11 +93,13 @@ def question_for_edit(question_id: int) -> EditableQuestion:
             .selectinload(Section.article)
             .selectinload(Article.sections),
             selectinload(Question.versions),
+            selectinload(Question.events),
         )
     ).scalar_one_or_none()
     if row is None:
         raise NotFound(NO_SUCH_QUESTION)
     author_ids = {v.created_by_id for v in row.versions if v.created_by_id is not None}
+    author_ids |= {e.actor_id for e in row.events if e.actor_id is not None}
     names: dict[int | None, str] = {}
     if author_ids:
         names.update(
@@ -106,7 +125,28 @@ def question_for_edit(question_id: int) -> EditableQuestion:
         evidence_stale=row.evidence_stale,
         question=version_to_domain(current, row.bank_id),
         versions=versions,
+        history=_history(row.events, names),
     )
+
+
+def _history(events: list[QuestionEvent], names: dict[int | None, str]) -> tuple[HistoryEntry, ...]:
+    """The question's events, oldest first, as sentences a teacher reads."""
+    entries = []
+    version = 0
+    for event in sorted(events, key=lambda e: (e.at, e.id)):
+        if event.kind in (QuestionEventKind.CREATE, QuestionEventKind.EDIT):
+            number = event.version_number or version
+            if number == version:
+                what = f"Moved to another section (still version {number})"
+            else:
+                what = f"Version {number} written"
+            version = number
+            actor = names.get(event.actor_id, BANK_FILE_AUTHOR)
+        else:
+            what = "Retired" if event.kind is QuestionEventKind.RETIRE else "Restored"
+            actor = names.get(event.actor_id, _NO_RECORDED_ACTOR)
+        entries.append(HistoryEntry(what=what, actor=actor, at=event.at))
+    return tuple(entries)
 
 
 @dataclass(frozen=True)

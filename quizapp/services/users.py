@@ -1,4 +1,4 @@
-"""Creating accounts."""
+"""Creating accounts, and making accounts teachers (admins only)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
 
 
 def sign_up_student(email: str, password: str, *, name: str, now: dt.datetime) -> User:
-    """A new student account (anyone may sign up; teachers are promoted by a teacher)."""
+    """A new student account (anyone may sign up; teachers are promoted by an admin)."""
     return create_user(email, password, role=Role.STUDENT, name=name, now=now)
 
 
@@ -73,14 +73,22 @@ def authenticate(email: str, password: str) -> User | None:
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
-def promote_to_teacher(email: str) -> User:
-    """Make the account with ``email`` a teacher; raises ``AccountError`` if there is none."""
+def promote_to_teacher(email: str, *, admin_id: int) -> User:
+    """Make the account with ``email`` a teacher, as the admin ``admin_id`` asked.
+
+    Raises ``AccountError`` when ``admin_id`` is not an admin's account (only admins may
+    make teachers), when no account has the email, or when it already teaches (a teacher
+    or an admin).
+    """
+    admin = db.session.get(User, admin_id)
+    if admin is None or not admin.is_admin:
+        raise AccountError("Only an admin can make an account a teacher.")
     user = db.session.execute(
         db.select(User).where(User.email == normalise_email(email))
     ).scalar_one_or_none()
     if user is None:
         raise AccountError(f"No account has the email {normalise_email(email)}.")
-    if user.role is Role.TEACHER:
+    if user.is_teacher:
         raise AccountError(f"{user.email} is already a teacher.")
     with unit_of_work():
         user.role = Role.TEACHER

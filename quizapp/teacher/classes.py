@@ -1,4 +1,4 @@
-"""Teacher home, classes (codes, roster) and promoting accounts."""
+"""Teacher home, classes (codes, roster) and promoting accounts (admins only)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
+from quizapp.security import admin_required
 from quizapp.services import classes as class_service
 from quizapp.services.classes import ClassError
 from quizapp.services.users import AccountError, promote_to_teacher
@@ -87,12 +88,13 @@ def readmit(class_id: int, student_id: int) -> Response:
 
 
 @blueprint.route("/teachers", methods=["GET", "POST"])
+@admin_required
 def promote() -> str | Response:
-    """Make an existing account a teacher."""
+    """Make an existing account a teacher; plain teachers get a 403."""
     form = PromoteForm()
     if form.validate_on_submit():
         try:
-            user = promote_to_teacher(form.email.data or "")
+            user = promote_to_teacher(form.email.data or "", admin_id=current_user.id)
         except AccountError as error:
             form.email.errors.append(str(error))
         else:

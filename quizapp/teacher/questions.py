@@ -1,7 +1,8 @@
 """The question bank for teachers: browse, write, edit, preview, retire, restore, delete.
 
-The bank is shared: any teacher may edit any question, and every version records who
-wrote it.
+The bank is shared: any teacher may edit any question, and the question's history records
+who wrote, edited, retired and restored it. A retire or delete that an open published quiz
+depends on is refused by the service, with the quiz named.
 """
 
 from __future__ import annotations
@@ -194,10 +195,13 @@ def retire_question(question_id: int) -> Response:
     """Stop drawing the question into new attempts; attempts that have it keep it."""
     _require_post_form()
     try:
-        question_authoring.retire_question(question_id, now=utcnow())
+        question_authoring.retire_question(question_id, actor_id=current_user.id, now=utcnow())
     except NotFound as missing:
         abort(404, description=missing.message)
-    flash("Question retired: new quizzes no longer draw it.", "success")
+    except AuthoringError as error:
+        flash(str(error), "error")
+    else:
+        flash("Question retired: new quizzes no longer draw it.", "success")
     return redirect(_back(url_for("teacher.edit_question", question_id=question_id)))
 
 
@@ -206,7 +210,7 @@ def restore_question(question_id: int) -> Response:
     """Let new attempts draw a retired question again."""
     _require_post_form()
     try:
-        question_authoring.restore_question(question_id)
+        question_authoring.restore_question(question_id, actor_id=current_user.id, now=utcnow())
     except NotFound as missing:
         abort(404, description=missing.message)
     flash("Question restored: new quizzes may draw it again.", "success")
@@ -215,10 +219,12 @@ def restore_question(question_id: int) -> Response:
 
 @blueprint.post("/questions/<int:question_id>/delete")
 def delete_question(question_id: int) -> Response:
-    """Delete a question no attempt ever drew; otherwise say to retire it."""
+    """Delete a question no attempt ever drew and no open quiz needs; else say why not."""
     _require_post_form()
     try:
-        deleted = question_authoring.delete_question(question_id)
+        deleted = question_authoring.delete_question(
+            question_id, actor_id=current_user.id, now=utcnow()
+        )
     except NotFound as missing:
         abort(404, description=missing.message)
     except AuthoringError as error:

@@ -14,6 +14,7 @@ from quizapp.domain.bank import read_bank
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionVersion, Role, User
 from tests.conftest import BANK_PATH
+from tests.factories import login
 from tests.helpers import (
     ARTICLE_SLUG,
     break_first_evidence,
@@ -135,6 +136,25 @@ def test_users_create_reads_the_password_from_stdin(app: Flask, runner: FlaskCli
         assert user.password_hash.startswith("scrypt:")
 
 
+def test_users_create_makes_an_admin_who_may_use_the_teacher_pages(
+    app: Flask, runner: FlaskCliRunner
+) -> None:
+    result = runner.invoke(
+        args=["users", "create", "head@school.example", "--role", "admin", "--password-stdin"],
+        input="correct horse battery\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "Created admin head@school.example" in result.output
+    with app.app_context():
+        user = db.session.execute(db.select(User)).scalar_one()
+        assert (user.role, user.is_admin, user.is_teacher) == (Role.ADMIN, True, True)
+    client = app.test_client()
+    assert login(client, "head@school.example", "correct horse battery").status_code == 302
+    assert client.get("/teacher/").status_code == 200
+    assert client.get("/teacher/teachers").status_code == 200
+
+
 def test_users_create_prompts_for_the_password_twice(app: Flask, runner: FlaskCliRunner) -> None:
     result = runner.invoke(
         args=["users", "create", "s@example.org", "--role", "student", "--name", "Sam Lee"],
@@ -150,7 +170,7 @@ def test_users_create_prompts_for_the_password_twice(app: Flask, runner: FlaskCl
     [
         (["not-an-email", "--role", "student"], "long enough pw", "is not an email address"),
         (["a@example.org", "--role", "student"], "short", "at least 10 characters"),
-        (["a@example.org", "--role", "admin"], "long enough pw", "'admin' is not one of"),
+        (["a@example.org", "--role", "owner"], "long enough pw", "'owner' is not one of"),
     ],
 )
 def test_users_create_rejects_bad_input(

@@ -37,7 +37,7 @@ def bank(app: Flask) -> None:
         load_article((ECONOMY,))
 
 
-def test_demo_setup_creates_a_teacher_a_class_and_a_published_quiz(
+def test_demo_setup_creates_an_admin_teacher_a_class_and_a_published_quiz(
     app: Flask, runner: FlaskCliRunner, bank: None
 ) -> None:
     result = runner.invoke(args=["demo", "setup"])
@@ -45,10 +45,13 @@ def test_demo_setup_creates_a_teacher_a_class_and_a_published_quiz(
     assert result.exit_code == 0, result.output
     printed = _printed(result.output)
     assert printed["email"] == "demo-teacher@example.org"
+    assert "The demo teacher is an admin" in result.output
     assert re.fullmatch(f"[{JOIN_CODE_ALPHABET}]{{8}}", printed["code"])
     with app.app_context():
         (teacher,) = db.session.scalars(db.select(User)).all()
-        assert (teacher.email, teacher.role) == (printed["email"], Role.TEACHER)
+        # The only account of a fresh install is an admin, so it can make real teachers.
+        assert (teacher.email, teacher.role) == (printed["email"], Role.ADMIN)
+        assert teacher.is_teacher
         (school_class,) = db.session.scalars(db.select(SchoolClass)).all()
         assert (school_class.teacher_id, school_class.join_code) == (teacher.id, printed["code"])
         (quiz,) = db.session.scalars(db.select(Quiz)).all()
@@ -86,6 +89,9 @@ def test_the_printed_password_logs_the_demo_teacher_in(
     assert wrong.status_code != 302
     assert response.status_code == 302
     assert client.get("/teacher/").status_code == 200
+    # An admin: the page that makes other accounts teachers is theirs, and linked.
+    assert client.get("/teacher/teachers").status_code == 200
+    assert 'href="/teacher/teachers"' in client.get("/teacher/").get_data(as_text=True)
 
 
 def test_a_second_run_creates_no_second_teacher(

@@ -2,12 +2,14 @@
 
 The routes are read from ``app.url_map``, so a route added later is checked for
 anonymous visitors and students at once, and the owner and other-teacher tests fail
-until the new route's expected answer is written into the table below.
+until the new route's expected answer is written into the table below. Admins are
+teachers too; the routes in ``ADMIN_ONLY`` answer plain teachers with a 403.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,6 +31,8 @@ from quizapp.models import (
 )
 from tests.factories import (
     ECONOMY,
+    MILITARY,
+    create_admin,
     create_assessment,
     create_class,
     create_student,
@@ -43,8 +47,10 @@ from tests.factories import (
 )
 
 # A route whose URL names one of these belongs to one teacher; any other route is shared
-# by every teacher (the question bank, articles, promoting accounts, the builders).
+# by every teacher (the question bank, articles, the builders).
 OWNED_ARGUMENTS = frozenset({"class_id", "quiz_id", "attempt_id"})
+# Shared routes only admins may use: making accounts teachers.
+ADMIN_ONLY = frozenset({"teacher.promote"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,9 @@ class World:
     attempt_id: int
     student_id: int  # Ada, in A's class, with a submitted attempt
     spare_student_email: str  # Bob, in no class (the one promoted)
-    question_id: int  # a bank question no attempt drew (so it can be deleted)
+    # A bank question no attempt drew, outside the quiz's section, so no open quiz needs it
+    # and any teacher may retire or delete it.
+    question_id: int
     article_id: int
 
 
@@ -64,9 +72,10 @@ class World:
 def world(app: Flask) -> World:
     share_compiled_templates(app)
     with app.app_context():
-        article = load_article((ECONOMY,))
+        article = load_article((ECONOMY, MILITARY))
         teacher_a = create_teacher("grace@example.com", "Grace Hopper")
         create_teacher("bea@example.com", "Bea Other")
+        create_admin("ida@example.com", "Ida Admin")
         ada = create_student("ada@example.com", "Ada Lovelace")
         bob = create_student("bob@example.com", "Bob Spare")
         school_class = create_class(teacher_a)
@@ -75,11 +84,9 @@ def world(app: Flask) -> World:
             teacher_a, school_class, article, rules=[section_rule(article, ECONOMY, 3)]
         )
         attempt = submitted_attempt_for(quiz, ada, right=1)
-        drawn = {row.question_version.question_id for row in attempt.questions}
+        military = next(s.id for s in article.sections if s.slug == MILITARY)
         undrawn = db.session.scalars(
-            db.select(Question.id)
-            .where(Question.article_id == article.id, Question.id.not_in(drawn))
-            .order_by(Question.id)
+            db.select(Question.id).where(Question.section_id == military).order_by(Question.id)
         ).first()
         return World(
             class_id=school_class.id,
@@ -201,7 +208,7 @@ def _check_post(route: Route, response: TestResponse, expected: tuple) -> str | 
     return None
 
 
-def _ordered(routes: list[Route]) -> list[Route]:
+def _ordered(routes: Iterable[Route]) -> list[Route]:
     # Deleting the question is done last, after the routes that show or change it.
     return sorted(routes, key=lambda r: r.endpoint == "teacher.delete_question")
 
@@ -288,9 +295,20 @@ def test_another_teacher_gets_404_for_owned_routes_and_uses_shared_ones(
     assert set(not_found.values()) == {404}, not_found
     assert _snapshot(app) == before
 
+    refused = {
+        (r.method, r.path): _request(client, r, token, _post_expectations(world)[r.endpoint][0])
+        for r in shared
+        if r.endpoint in ADMIN_ONLY
+    }
+    assert {key: response.status_code for key, response in refused.items()} == {
+        ("GET", "/teacher/teachers"): 403,
+        ("POST", "/teacher/teachers"): 403,
+    }
+    assert _snapshot(app) == before
+
     expectations = _post_expectations(world)
     wrong = []
-    for route in _ordered(shared):
+    for route in _ordered(r for r in shared if r.endpoint not in ADMIN_ONLY):
         if route.method == "GET":
             response = client.get(route.path)
             if response.status_code != 200:
@@ -336,6 +354,13 @@ def test_the_owner_gets_every_page_and_every_post_does_what_it_says(
     wrong = []
 
     for route in _ordered(_teacher_routes(app, world)):
+        if route.endpoint in ADMIN_ONLY:
+            # The owner is a plain teacher.
+            data = {"email": world.spare_student_email}
+            status = _request(client, route, token, data).status_code
+            if status != 403:
+                wrong.append((route.method, route.path, status))
+            continue
         if route.method == "GET":
             response = client.get(route.path)
             if response.status_code != 200:
@@ -351,15 +376,50 @@ def test_the_owner_gets_every_page_and_every_post_does_what_it_says(
     assert wrong == []
     with app.app_context():
         # The POSTs took effect: the quiz went back to draft after publish + unpublish,
-        # the question was deleted, Bob became a teacher, Ada is still in the class.
+        # the question was deleted, Ada is still in the class; Bob is still a student,
+        # since only an admin may make teachers.
         assert db.session.get(Quiz, world.quiz_id).published_at is None
         assert db.session.get(Question, world.question_id) is None
         bob = db.session.scalar(db.select(User).where(User.email == world.spare_student_email))
-        assert bob.is_teacher
+        assert bob.is_student
         enrolment = db.session.scalar(
             db.select(Enrolment).where(Enrolment.student_id == world.student_id)
         )
         assert enrolment.removed_at is None
+
+
+def test_an_admin_is_a_teacher_on_every_shared_route_and_alone_may_promote(
+    app: Flask, world: World
+) -> None:
+    client = logged_in_client(app, "ida@example.com")
+    token = token_for(client, "/teacher/")
+    routes = _teacher_routes(app, world)
+    owned = [r for r in routes if r.owned]
+    before = _snapshot(app)
+
+    # Another teacher's classes, quizzes and attempts are not an admin's either.
+    not_found = {(r.method, r.path): _request(client, r, token).status_code for r in owned}
+
+    assert set(not_found.values()) == {404}, not_found
+    assert _snapshot(app) == before
+    expectations = _post_expectations(world)
+    wrong = []
+    for route in _ordered(r for r in routes if not r.owned):
+        if route.method == "GET":
+            response = client.get(route.path)
+            if response.status_code != 200:
+                wrong.append((route.method, route.path, *_result(response)))
+            continue
+        data = expectations[route.endpoint][0]
+        problem = _check_post(
+            route, _request(client, route, token, data), expectations[route.endpoint]
+        )
+        if problem:
+            wrong.append(problem)
+    assert wrong == []
+    with app.app_context():
+        bob = db.session.scalar(db.select(User).where(User.email == world.spare_student_email))
+        assert bob.is_teacher
 
 
 def test_posts_without_a_token_are_refused_even_for_the_owner(app: Flask, world: World) -> None:

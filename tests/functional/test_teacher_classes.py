@@ -14,9 +14,11 @@ from werkzeug.test import TestResponse
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Enrolment, Response, Role, SchoolClass, User
 from quizapp.services.classes import ClassError, join_class
+from quizapp.services.users import AccountError, promote_to_teacher
 from tests.factories import (
     ECONOMY,
     NOW,
+    create_admin,
     create_assessment,
     create_class,
     create_student,
@@ -331,6 +333,7 @@ def people(app: Flask) -> None:
     share_compiled_templates(app)
     with app.app_context():
         create_teacher()
+        create_admin()
         create_student("bob@example.com", "Bob Student")
 
 
@@ -341,7 +344,7 @@ def _roles(app: Flask) -> dict[str, Role]:
 
 @pytest.mark.parametrize("typed", ["bob@example.com", "  Bob@Example.COM "])
 def test_promote_makes_an_existing_account_a_teacher(app: Flask, people: None, typed: str) -> None:
-    teacher = logged_in_client(app, "grace@example.com")
+    teacher = logged_in_client(app, "ida@example.com")
     bob = logged_in_client(app, "bob@example.com")
     assert bob.get("/teacher/").status_code == 403
     page = teacher.get("/teacher/teachers").get_data(as_text=True)
@@ -364,13 +367,14 @@ def test_promote_makes_an_existing_account_a_teacher(app: Flask, people: None, t
     [
         ("nobody@example.com", "No account has the email nobody@example.com."),
         ("grace@example.com", "grace@example.com is already a teacher."),
+        ("ida@example.com", "ida@example.com is already a teacher."),
         ("", "This field is required."),
     ],
 )
 def test_promote_explains_next_to_the_field_why_it_cannot(
     app: Flask, people: None, typed: str, message: str
 ) -> None:
-    teacher = logged_in_client(app, "grace@example.com")
+    teacher = logged_in_client(app, "ida@example.com")
     before = _roles(app)
     token = token_for(teacher, "/teacher/teachers")
 
@@ -381,3 +385,30 @@ def test_promote_explains_next_to_the_field_why_it_cannot(
     assert field_error(html, "email") == message
     assert 'aria-invalid="true"' in html
     assert _roles(app) == before
+
+
+def test_a_plain_teacher_may_not_make_teachers_and_is_not_offered_to(
+    app: Flask, people: None
+) -> None:
+    teacher = logged_in_client(app, "grace@example.com")
+    admin = logged_in_client(app, "ida@example.com")
+    before = _roles(app)
+    token = token_for(teacher, "/teacher/")
+
+    page = teacher.get("/teacher/teachers")
+    post = teacher.post("/teacher/teachers", data={"csrf_token": token, "email": "bob@example.com"})
+
+    assert (page.status_code, post.status_code) == (403, 403)
+    assert _roles(app) == before
+    assert "/teacher/teachers" not in teacher.get("/teacher/").get_data(as_text=True)
+    assert 'href="/teacher/teachers"' in admin.get("/teacher/").get_data(as_text=True)
+
+
+def test_the_promote_service_refuses_anyone_but_an_admin(app: Flask, people: None) -> None:
+    with app.app_context():
+        ids = dict(db.session.execute(db.select(User.email, User.id)).all())
+        for email in ("grace@example.com", "bob@example.com"):
+            with pytest.raises(AccountError, match="Only an admin can make an account a teacher"):
+                promote_to_teacher("bob@example.com", admin_id=ids[email])
+        assert promote_to_teacher("bob@example.com", admin_id=ids["ida@example.com"]).is_teacher
+    assert _roles(app)["bob@example.com"] is Role.TEACHER

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 import re
 from dataclasses import dataclass
@@ -15,17 +16,19 @@ from werkzeug.test import TestResponse
 
 from quizapp.domain.questions import QUESTION_TYPES, question_from_mapping
 from quizapp.extensions import db
-from quizapp.models import Attempt, Question, QuestionVersion
+from quizapp.models import Article, Attempt, Question, QuestionVersion
 from quizapp.models import Response as ResponseModel
 from quizapp.services import articles, question_authoring
 from quizapp.services.practice import start_practice
 from quizapp.services.questions import version_to_domain
-from quizapp.services.quizzes import live_candidates
+from quizapp.services.quizzes import RuleSpec, live_candidates
 from quizapp.teacher.question_forms import QUESTION_FORMS, form_for_type
 from tests.factories import (
     GRACE,
     NOW,
     answer,
+    create_assessment,
+    create_class,
     create_student,
     create_teacher,
     logged_in_client,
@@ -487,8 +490,9 @@ def test_every_teacher_may_edit_and_each_version_names_its_author(
     saved_id(post_form(alan, f"/teacher/questions/{question_id}/edit", {"prompt": "By Alan?"}))
 
     page = page_text(teacher.get(f"/teacher/questions/{question_id}/edit").get_data(as_text=True))
-    assert re.search(r"Version 2 by Alan Turing on \d", page)
-    assert re.search(r"Version 1 by Grace Hopper on \d", page)
+    assert re.search(r"Version 2 by Alan Turing on \d", page)  # the current version
+    assert re.search(r"Version 2 written by Alan Turing on \d", page)  # the history
+    assert re.search(r"Version 1 written by Grace Hopper on \d", page)
 
 
 def test_a_save_over_someone_elses_newer_version_keeps_the_typing_and_asks_again(
@@ -764,6 +768,112 @@ def test_a_question_with_responses_can_be_retired_and_restored_but_not_deleted(
         assert [c.question_id for c in live_candidates(world.article_id)] == [question_id]
 
 
+def test_the_edit_page_shows_who_wrote_retired_and_restored_the_question(
+    app: Flask, world: World, teacher: FlaskClient
+) -> None:
+    question_id = add_question(app, world)
+    with app.app_context():
+        create_teacher("alan@example.com", "Alan Turing")
+    alan = logged_in_client(app, "alan@example.com")
+    edit_url = f"/teacher/questions/{question_id}/edit"
+    saved_id(post_form(alan, edit_url, {"prompt": "Who brought tea to Europe first?"}))
+    alan.post(
+        f"/teacher/questions/{question_id}/retire", data={"csrf_token": token_for(alan, edit_url)}
+    )
+    teacher.post(
+        f"/teacher/questions/{question_id}/restore",
+        data={"csrf_token": token_for(teacher, edit_url)},
+    )
+
+    html = teacher.get(edit_url).get_data(as_text=True)
+    history = re.search(r'<h2 id="history">History</h2>\s*<ol[^>]*>(.*?)</ol>', html, re.S)
+    assert history is not None
+    when = r"on \d{1,2} \w+ \d{4}, \d\d:\d\d UTC"
+    lines = [page_text(item) for item in re.findall(r"<li>(.*?)</li>", history.group(1), re.S)]
+    assert len(lines) == 4
+    # Newest first.
+    for line, expected in zip(
+        lines,
+        (
+            "Restored by Grace Hopper",
+            "Retired by Alan Turing",
+            "Version 2 written by Alan Turing",
+            "Version 1 written by Grace Hopper",
+        ),
+        strict=True,
+    ):
+        assert re.fullmatch(f"{expected} {when}", line), line
+
+
+def _open_quiz_of_another_teacher(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch, count: int
+) -> int:
+    """Bea's published quiz, open a week from the views' (frozen) now, drawing ``count``
+    questions from "Tea in Europe"."""
+    monkeypatch.setattr("quizapp.teacher.questions.utcnow", lambda: NOW)
+    with app.app_context():
+        bea = create_teacher("bea@example.com", "Bea Other")
+        article = db.session.get(Article, world.article_id)
+        return create_assessment(
+            bea,
+            create_class(bea, "Year 9"),
+            article,
+            rules=[RuleSpec(question_count=count, section_id=world.sections["tea-in-europe"])],
+            title="Tea quiz",
+            closes_at=NOW + dt.timedelta(days=7),
+        ).id
+
+
+@pytest.mark.parametrize("action", ["retire", "delete"])
+def test_a_question_another_teachers_open_quiz_draws_is_kept_with_the_quiz_named(
+    app: Flask, world: World, teacher: FlaskClient, action: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question_id = add_question(app, world)
+    add_question(app, world, "Who sold tea as a medicine?")
+    _open_quiz_of_another_teacher(app, world, monkeypatch, count=1)
+    edit_url = f"/teacher/questions/{question_id}/edit"
+
+    response = teacher.post(
+        f"/teacher/questions/{question_id}/{action}",
+        data={"csrf_token": token_for(teacher, edit_url)},
+    )
+
+    assert response.headers["Location"] == edit_url
+    page = page_text(teacher.get(edit_url).get_data(as_text=True))
+    assert (
+        "“who-brought-tea-first” is drawn by the quiz “Tea quiz” of Bea Other's class "
+        "“Year 9”, open until 9 November 2026, 09:00 UTC, so you cannot "
+        f"{action} it. Ask Bea Other, or {action} it once the quiz has closed."
+    ) in page
+    assert "Question retired:" not in page
+    assert "Question “who-brought-tea-first” deleted." not in page
+    assert "History Version 1 written by Grace Hopper on" in page  # nothing else happened
+    with app.app_context():
+        question = db.session.get(Question, question_id)
+        assert question is not None and question.retired_at is None
+
+
+def test_a_retire_that_would_leave_an_open_quiz_short_is_refused_even_for_its_owner(
+    app: Flask, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    question_id = add_question(app, world)
+    _open_quiz_of_another_teacher(app, world, monkeypatch, count=1)
+    bea = logged_in_client(app, "bea@example.com")
+    edit_url = f"/teacher/questions/{question_id}/edit"
+
+    bea.post(
+        f"/teacher/questions/{question_id}/retire",
+        data={"csrf_token": token_for(bea, edit_url), "next": "/teacher/questions"},
+    )
+
+    page = page_text(bea.get("/teacher/questions").get_data(as_text=True))
+    assert "could then no longer draw its questions (Tea in Europe: asks for 1 question but" in (
+        page
+    )
+    with app.app_context():
+        assert db.session.get(Question, question_id).retired_at is None
+
+
 def test_a_question_no_attempt_drew_is_deleted(
     app: Flask, world: World, teacher: FlaskClient
 ) -> None:
@@ -805,7 +915,7 @@ def test_stale_or_retired_questions_are_flagged_and_not_drawn(
     with app.app_context():
         db.session.get(Question, stale_id).evidence_stale = True
         db.session.commit()
-        question_authoring.retire_question(retired_id, now=NOW)
+        question_authoring.retire_question(retired_id, actor_id=world.teacher_id, now=NOW)
         assert [c.question_id for c in live_candidates(world.article_id)] == [live_id]
 
     page = page_text(teacher.get("/teacher/questions").get_data(as_text=True))

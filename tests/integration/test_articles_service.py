@@ -122,7 +122,7 @@ def test_update_refuses_to_drop_a_section_quizzes_draw_from(
         settings=QuizSettings(),
         now=NOW,
     )
-    question_authoring.delete_question(row.id)
+    question_authoring.delete_question(row.id, actor_id=teacher_id, now=NOW)
     trade_only = (
         ARTICLE_MD[: ARTICLE_MD.index("## Tea in Europe")]
         + ARTICLE_MD[ARTICLE_MD.index("## The tea trade") :]

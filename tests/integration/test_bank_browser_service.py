@@ -50,7 +50,7 @@ def bank(article: Article, teacher_id: int) -> dict[str, Question]:
         name: save_new(article, teacher_id, question, TRADE if name == "numeric" else TEA)
         for name, question in specs.items()
     }
-    question_authoring.retire_question(rows["retired"].id, now=NOW)
+    question_authoring.retire_question(rows["retired"].id, actor_id=teacher_id, now=NOW)
     student = create_student()
     add_graded_responses(rows["easy"], [1, 1, 1, 1, 0.95], student.id)
     add_graded_responses(rows["hard"], [0, 0, 0, 0.5, 0], student.id)

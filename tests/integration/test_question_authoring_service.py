@@ -192,20 +192,20 @@ def test_a_section_of_another_article_is_refused(article: Article, teacher_id: i
 
 def test_retired_and_stale_questions_are_not_drawn(article: Article, teacher_id: int) -> None:
     kept, retired, stale = (save_new(article, teacher_id) for _ in range(3))
-    question_authoring.retire_question(retired.id, now=NOW)
+    question_authoring.retire_question(retired.id, actor_id=teacher_id, now=NOW)
     stale.evidence_stale = True
     db.session.commit()
 
     assert [c.question_id for c in live_candidates(article.id)] == [kept.id]
 
-    question_authoring.restore_question(retired.id)
+    question_authoring.restore_question(retired.id, actor_id=teacher_id, now=NOW)
     assert {c.question_id for c in live_candidates(article.id)} == {kept.id, retired.id}
 
 
 def test_a_question_no_attempt_drew_can_be_deleted(article: Article, teacher_id: int) -> None:
     row = save_new(article, teacher_id)
 
-    question_authoring.delete_question(row.id)
+    question_authoring.delete_question(row.id, actor_id=teacher_id, now=NOW)
 
     assert db.session.get(Question, row.id) is None
     assert db.session.scalar(db.select(func.count(QuestionVersion.id))) == 0
@@ -219,9 +219,9 @@ def test_a_drawn_question_can_be_retired_but_not_deleted(article: Article, teach
     )
 
     with pytest.raises(AuthoringError, match="Retire it instead"):
-        question_authoring.delete_question(row.id)
+        question_authoring.delete_question(row.id, actor_id=teacher_id, now=NOW)
 
-    question_authoring.retire_question(row.id, now=NOW)
+    question_authoring.retire_question(row.id, actor_id=teacher_id, now=NOW)
     db.session.expire_all()
     assert db.session.get(Question, row.id).retired_at == NOW
 
