@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import utcnow
@@ -60,6 +60,9 @@ class Quiz(Model):
         enum_type(FeedbackTiming), default=FeedbackTiming.AFTER_SUBMIT
     )
     shuffle_choices: Mapped[bool] = mapped_column(default=True)
+    # False: while the quiz is published and not closed, its class's practice shows right
+    # or wrong but not the key of a question the quiz may draw.
+    keys_in_practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     opens_at: Mapped[dt.datetime | None]
     closes_at: Mapped[dt.datetime | None]
     published_at: Mapped[dt.datetime | None]

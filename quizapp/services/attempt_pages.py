@@ -34,6 +34,7 @@ from quizapp.services.attempts import (
     submit_attempt,
 )
 from quizapp.services.errors import NotFound
+from quizapp.services.quizzes import LiveQuiz, questions_held_back
 from quizapp.services.unit_of_work import unit_of_work
 
 
@@ -72,6 +73,8 @@ class QuestionView:
     display_order: tuple[int, ...] | None
     # What the page submits for each part, by bank index (see services/answer_tokens.py).
     tokens: tuple[str, ...]
+    # Practice keeps back the key of a question a live quiz of the class may draw.
+    held_back_by: LiveQuiz | None
     is_final: bool
     answered: bool
     graded: bool
@@ -172,12 +175,32 @@ def attempt_view(attempt: Attempt, student_name: str = "") -> AttemptView:
     )
 
 
-def question_views(attempt: Attempt) -> tuple[QuestionView, ...]:
-    """Every question of a loaded attempt (see ``attempt_query``), in order."""
-    return tuple(_question_view(attempt, item) for item in drawn_questions(attempt))
+def question_views(
+    attempt: Attempt, held_back: Mapping[int, LiveQuiz] | None = None
+) -> tuple[QuestionView, ...]:
+    """Every question of a loaded attempt (see ``attempt_query``), in order.
+
+    ``held_back`` names the questions whose key the page must not show yet (practice
+    while a quiz that may draw them is open; see ``quizzes.questions_held_back``).
+    """
+    held = held_back or {}
+    return tuple(_question_view(attempt, item, held) for item in drawn_questions(attempt))
 
 
-def _question_view(attempt: Attempt, item: DrawnQuestion) -> QuestionView:
+def _held_back(attempt: Attempt, now: dt.datetime) -> Mapping[int, LiveQuiz]:
+    """What a practice page keeps back; looked up only when some feedback shows."""
+    if attempt.quiz.kind is not QuizKind.PRACTICE:
+        return {}
+    shows_feedback = attempt.state is AttemptState.SUBMITTED or any(
+        row.response is not None and row.response.checked_at is not None
+        for row in attempt.questions
+    )
+    return questions_held_back(attempt.student_id, now) if shows_feedback else {}
+
+
+def _question_view(
+    attempt: Attempt, item: DrawnQuestion, held_back: Mapping[int, LiveQuiz]
+) -> QuestionView:
     row = item.row
     response = row.response
     section = row.question_version.question.section
@@ -187,6 +210,7 @@ def _question_view(attempt: Attempt, item: DrawnQuestion) -> QuestionView:
         answer=item.answer,
         display_order=tuple(row.display_order) if row.display_order else None,
         tokens=item.tokens.values,
+        held_back_by=held_back.get(row.question_version.question_id),
         is_final=item.is_final,
         answered=is_answered(item.question, item.answer),
         graded=response is not None and response.fraction is not None,
@@ -243,7 +267,7 @@ def _closed_or_finalised(
 def _question_page(
     attempt: Attempt, position: int, now: dt.datetime, error: str | None = None
 ) -> QuestionPage:
-    items = question_views(attempt)
+    items = question_views(attempt, _held_back(attempt, now))
     if not 1 <= position <= len(items):
         raise AttemptNotFound(f"This attempt has questions 1 to {len(items)}.")
     return QuestionPage(attempt_view(attempt), items, items[position - 1], now, error)
@@ -346,10 +370,12 @@ def result_page(
     if _time_is_up(attempt, now, grace, from_phase=DeadlinePhase.ENDING):
         with unit_of_work():
             submit_attempt(attempt, now=now, automatically=True)
-            return ReviewPage(attempt_view(attempt), question_views(attempt))
+            return ReviewPage(
+                attempt_view(attempt), question_views(attempt, _held_back(attempt, now))
+            )
     if attempt.state is AttemptState.IN_PROGRESS:
         return None
-    return ReviewPage(attempt_view(attempt), question_views(attempt))
+    return ReviewPage(attempt_view(attempt), question_views(attempt, _held_back(attempt, now)))
 
 
 def _visible_to(student_id: int) -> ColumnElement[bool]:

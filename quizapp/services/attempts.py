@@ -30,6 +30,7 @@ from quizapp.models import (
     Question,
     QuestionVersion,
     Quiz,
+    QuizKind,
     Response,
     ReviewCard,
     Section,
@@ -351,15 +352,18 @@ def feedback_visible(attempt: Attempt, item: DrawnQuestion) -> bool:
 
 def evidence_to_highlight(
     attempt_id: int, position: int, student_id: int, *, now: dt.datetime, grace: dt.timedelta
-) -> tuple[int, str] | None:
-    """(section id, evidence quote) of a question whose feedback the student may see."""
+) -> tuple[int, str, int, bool] | None:
+    """(section id, evidence quote, question id, whether the attempt is practice) of a
+    question whose feedback the student may see."""
     attempt = get_student_attempt(attempt_id, student_id, now=now, grace=grace)
     if attempt is None:
         return None
     items = [item for item in drawn_questions(attempt) if item.row.position == position]
     if not items or not feedback_visible(attempt, items[0]) or not items[0].question.evidence:
         return None
-    return items[0].row.question_version.question.section_id, items[0].question.evidence
+    question = items[0].row.question_version.question
+    practice = attempt.quiz.kind is QuizKind.PRACTICE
+    return question.section_id, items[0].question.evidence, question.id, practice
 
 
 def answered_positions(items: Sequence[DrawnQuestion]) -> set[int]:

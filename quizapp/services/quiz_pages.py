@@ -112,6 +112,7 @@ def _spec_of(quiz: Quiz) -> QuizSpec:
         grading_method=quiz.grading_method.value,
         feedback_timing=quiz.feedback_timing.value,
         shuffle_choices=quiz.shuffle_choices,
+        keys_in_practice=quiz.keys_in_practice,
         opens_at=quiz.opens_at,
         closes_at=quiz.closes_at,
         extra_time="\n".join(
@@ -175,6 +176,7 @@ def _save(
         grading_method=GradingMethod(spec.grading_method),
         feedback_timing=FeedbackTiming(spec.feedback_timing),
         shuffle_choices=spec.shuffle_choices,
+        keys_in_practice=spec.keys_in_practice,
         opens_at=spec.opens_at,
         closes_at=spec.closes_at,
         extra_seconds=parse_extra_time(class_id, spec.extra_time),

@@ -56,6 +56,7 @@ class QuizSettings:
     grading_method: GradingMethod = GradingMethod.HIGHEST
     feedback_timing: FeedbackTiming = FeedbackTiming.AFTER_SUBMIT
     shuffle_choices: bool = True
+    keys_in_practice: bool = False
     opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
     extra_seconds: dict[int, int] = field(default_factory=dict)
@@ -77,6 +78,7 @@ class QuizSpec:
     grading_method: str = GradingMethod.HIGHEST.value
     feedback_timing: str = FeedbackTiming.AFTER_SUBMIT.value
     shuffle_choices: bool = True
+    keys_in_practice: bool = False
     opens_at: dt.datetime | None = None
     closes_at: dt.datetime | None = None
     extra_time: str = ""
@@ -163,6 +165,7 @@ def _apply(quiz: Quiz, title: str, rules: Sequence[RuleSpec], settings: QuizSett
     quiz.grading_method = settings.grading_method
     quiz.feedback_timing = settings.feedback_timing
     quiz.shuffle_choices = settings.shuffle_choices
+    quiz.keys_in_practice = settings.keys_in_practice
     quiz.opens_at = settings.opens_at
     quiz.closes_at = settings.closes_at
     quiz.rules = [
@@ -367,4 +370,45 @@ def quizzes_for_student(student_id: int) -> list[Quiz]:
             )
             .order_by(Quiz.created_at.desc())
         ).scalars()
+    )
+
+
+# ------------------------------------------------------------------- practice and live quizzes
+
+
+@dataclass(frozen=True)
+class LiveQuiz:
+    """A published quiz that has not closed yet, as practice names it to the student."""
+
+    title: str
+    closes_at: dt.datetime | None
+
+
+def questions_held_back(student_id: int, now: dt.datetime) -> dict[int, LiveQuiz]:
+    """The questions whose keys practice keeps from the student, each with the quiz why.
+
+    Those are the questions a published, not yet closed quiz of one of the student's
+    classes may draw (its rules' pools), unless its teacher let practice show its keys.
+    The student still learns whether they were right; the key, the explanation and the
+    evidence wait until the quiz closes.
+    """
+    live = [
+        quiz
+        for quiz in quizzes_for_student(student_id)
+        if not quiz.keys_in_practice and (quiz.closes_at is None or now < quiz.closes_at)
+    ]
+    held: dict[int, LiveQuiz] = {}
+    candidates_of: dict[int, list[Candidate]] = {}
+    for quiz in live:
+        if quiz.article_id not in candidates_of:
+            candidates_of[quiz.article_id] = live_candidates(quiz.article_id)
+        for candidate in candidates_of[quiz.article_id]:
+            if any(_rule_may_draw(rule, candidate) for rule in quiz.rules):
+                held.setdefault(candidate.question_id, LiveQuiz(quiz.title, quiz.closes_at))
+    return held
+
+
+def _rule_may_draw(rule: QuizRule, candidate: Candidate) -> bool:
+    return (rule.section_id is None or rule.section_id == candidate.section_id) and (
+        not rule.difficulties or candidate.difficulty in rule.difficulties
     )

@@ -10,6 +10,7 @@ from quizapp.models import Article
 from quizapp.services.articles import SectionView, get_article_sections
 from quizapp.services.attempts import evidence_to_highlight
 from quizapp.services.errors import NotFound
+from quizapp.services.quizzes import questions_held_back
 
 
 class ArticleNotFound(NotFound):
@@ -71,7 +72,9 @@ def _highlight(
     found = evidence_to_highlight(attempt_id, position, reader_id, now=now, grace=grace)
     if found is None:
         return None
-    section_id, evidence = found
+    section_id, evidence, question_id, practice = found
+    if practice and question_id in questions_held_back(reader_id, now):
+        return None  # the evidence waits, like the key, until the live quiz closes
     for view in sections:
         if view.section.id == section_id:
             return Highlight(section_id, quote_span(view.section.body, evidence))

@@ -91,6 +91,12 @@ class QuizForm(FlaskForm):
     grading_method = SelectField("Grading method", choices=GRADING_LABELS)
     feedback_timing = SelectField("Feedback", choices=FEEDBACK_LABELS)
     shuffle_choices = BooleanField("Shuffle the order of choices", default=True)
+    keys_in_practice = BooleanField(
+        "Let practice show the answers of this quiz's questions while it is open",
+        description="Left unticked, students of the class who practise a question this quiz "
+        "may draw learn whether they were right, but see the answer and the explanation only "
+        "once the quiz closes.",
+    )
     opens_at = DateTimeLocalField("Opens (UTC)", validators=[Optional()])
     closes_at = DateTimeLocalField("Closes (UTC)", validators=[Optional()])
     extra_time = TextAreaField(
@@ -128,6 +134,7 @@ class QuizForm(FlaskForm):
             grading_method=quiz.grading_method,
             feedback_timing=quiz.feedback_timing,
             shuffle_choices=quiz.shuffle_choices,
+            keys_in_practice=quiz.keys_in_practice,
             opens_at=_naive(quiz.opens_at),
             closes_at=_naive(quiz.closes_at),
             extra_time=quiz.extra_time,
@@ -154,6 +161,7 @@ class QuizForm(FlaskForm):
             grading_method=self.grading_method.data,
             feedback_timing=self.feedback_timing.data,
             shuffle_choices=bool(self.shuffle_choices.data),
+            keys_in_practice=bool(self.keys_in_practice.data),
             opens_at=_utc(self.opens_at.data),
             closes_at=_utc(self.closes_at.data),
             extra_time=self.extra_time.data or "",

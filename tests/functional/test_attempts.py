@@ -1048,9 +1048,62 @@ def _start_practice(client: FlaskClient, world: ClassWorld, count: int = 3) -> i
     return int(re.search(r"/attempts/(\d+)/", response.headers["Location"]).group(1))
 
 
+def test_practice_keeps_the_keys_of_a_live_class_quiz_until_it_closes(
+    app: Flask, world: ClassWorld, ada: FlaskClient
+) -> None:
+    # The class quiz draws from the economy section, which Ada practises.
+    attempt_id = _start_practice(ada, world)
+    first = _questions(app, attempt_id)[1]
+    question = first.question
+
+    checked = _save(ada, attempt_id, 1, answer_form(first, correct_answer(question)), "check")
+
+    html = ada.get(checked.headers["Location"]).get_data(as_text=True)
+    assert "Correct" in page_text(html)  # right or wrong, she learns
+    assert _definition(html, "Right answer") is None
+    assert _definition(html, "Why") is None
+    assert '<figure class="evidence">' not in html
+    assert "Read in the article" not in html
+    assert "may ask this question" in page_text(html)
+    # The evidence is not marked in the article either.
+    article = ada.get(f"/articles/{world.article_slug}?attempt={attempt_id}&question=1")
+    assert "<mark" not in article.get_data(as_text=True)
+
+    # Once the quiz has closed, the key, the explanation and the evidence show.
+    with app.app_context():
+        db.session.get(Quiz, world.quiz_id).closes_at = NOW - dt.timedelta(minutes=1)
+        db.session.commit()
+    html = ada.get(checked.headers["Location"]).get_data(as_text=True)
+    assert _definition(html, "Right answer") == _plain(describe_key(question))
+    assert "Read in the article" in html
+    article = ada.get(f"/articles/{world.article_slug}?attempt={attempt_id}&question=1")
+    assert "<mark" in article.get_data(as_text=True)
+
+
+def test_a_teacher_can_let_practice_show_a_live_quizs_keys(
+    app: Flask, world: ClassWorld, ada: FlaskClient
+) -> None:
+    _let_practice_show_keys(app, world)
+    attempt_id = _start_practice(ada, world)
+    first = _questions(app, attempt_id)[1]
+
+    checked = _save(ada, attempt_id, 1, answer_form(first, correct_answer(first.question)), "check")
+
+    html = ada.get(checked.headers["Location"]).get_data(as_text=True)
+    assert _definition(html, "Right answer") == _plain(describe_key(first.question))
+
+
+def _let_practice_show_keys(app: Flask, world: ClassWorld, allowed: bool = True) -> None:
+    """What the teacher's "let practice show the answers" box does to the class quiz."""
+    with app.app_context():
+        db.session.get(Quiz, world.quiz_id).keys_in_practice = allowed
+        db.session.commit()
+
+
 def test_practice_shows_feedback_after_check_and_then_locks_the_answer(
     app: Flask, world: ClassWorld, ada: FlaskClient
 ) -> None:
+    _let_practice_show_keys(app, world)
     attempt_id = _start_practice(ada, world)
     first = _questions(app, attempt_id)[1]
     question = first.question

@@ -296,6 +296,7 @@ def test_a_new_quiz_is_saved_as_a_draft_with_its_rules_and_settings(
         grading_method="average",
         feedback_timing="immediate",
         shuffle_choices=None,
+        keys_in_practice="y",
         opens_at="2026-11-03T08:30",
         closes_at="2026-11-20T17:00",
         extra_time="bob@example.com 15\n\n  ADA@example.com   5  ",
@@ -321,6 +322,7 @@ def test_a_new_quiz_is_saved_as_a_draft_with_its_rules_and_settings(
         assert quiz.grading_method is GradingMethod.AVERAGE
         assert quiz.feedback_timing is FeedbackTiming.IMMEDIATE
         assert quiz.shuffle_choices is False
+        assert quiz.keys_in_practice is True
         assert quiz.opens_at == dt.datetime(2026, 11, 3, 8, 30, tzinfo=dt.UTC)
         assert quiz.closes_at == dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.UTC)
         assert {e.student_id: e.extra_seconds for e in quiz.extra_times} == {

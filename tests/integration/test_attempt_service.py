@@ -317,6 +317,8 @@ def test_feedback_shows_only_when_an_answer_is_final(school: School) -> None:
     assert evidence_to_highlight(attempt.id, 1, school.ada.id, now=NOW, grace=GRACE) == (
         school.economy,
         item.question.evidence,
+        item.row.question_version.question_id,
+        False,
     )
     assert evidence_to_highlight(attempt.id, 1, school.bob.id, now=NOW, grace=GRACE) is None
     assert evidence_to_highlight(attempt.id, 99, school.ada.id, now=NOW, grace=GRACE) is None

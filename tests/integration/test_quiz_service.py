@@ -38,6 +38,7 @@ from quizapp.services.quizzes import (
     RuleSpec,
     draw_rules,
     live_candidates,
+    questions_held_back,
     quizzes_for_student,
     update_quiz,
 )
@@ -376,6 +377,33 @@ def test_moving_the_close_time_later_gives_open_attempts_the_time_back(school: S
     )
 
     assert attempt.deadline_at == NOW + dt.timedelta(days=1)
+
+
+def test_practice_holds_back_what_a_live_quiz_of_the_class_may_draw(school: School) -> None:
+    economy = school.section_id(ECONOMY)
+    live = school.quiz(
+        rules=[RuleSpec(question_count=2, section_id=economy, difficulties=(1,))],
+        closes_at=NOW + dt.timedelta(days=1),
+    )
+    easy = {
+        c.question_id
+        for c in live_candidates(school.article.id)
+        if c.section_id == economy and c.difficulty == 1
+    }
+    assert easy
+
+    held = questions_held_back(school.ada.id, NOW)
+    assert set(held) == easy  # only the rule's pool: its section and difficulty
+    assert {(q.title, q.closes_at) for q in held.values()} == {(live.title, live.closes_at)}
+    # Not once the quiz has closed, nor for a student of another class, nor when the
+    # teacher lets practice show the keys, nor for a draft.
+    assert questions_held_back(school.ada.id, NOW + dt.timedelta(days=1)) == {}
+    outsider = create_student("carol@example.com", "Carol")
+    assert questions_held_back(outsider.id, NOW) == {}
+    live.keys_in_practice = True
+    assert questions_held_back(school.ada.id, NOW) == {}
+    school.quiz(publish=False, rules=[RuleSpec(question_count=1, section_id=economy)])
+    assert questions_held_back(school.ada.id, NOW) == {}
 
 
 def test_unpublished_quizzes_and_other_classes_are_refused(school: School) -> None:
