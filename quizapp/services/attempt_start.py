@@ -157,7 +157,15 @@ def start_attempt(
         current = in_progress_attempt(quiz.id, student_id)
         if current is not None:
             return current
-        _check_may_start(quiz, student_id, now)
+        try:
+            _check_may_start(quiz, student_id, now)
+        except AttemptError:
+            # On PostgreSQL each read sees what was committed when it ran: a start that
+            # committed since the look above counts as an attempt used, and is resumed.
+            current = in_progress_attempt(quiz.id, student_id)
+            if current is None:
+                raise
+            return current
 
         candidates = live_candidates(quiz.article_id)
         ranked = (
