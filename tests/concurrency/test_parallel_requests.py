@@ -114,22 +114,25 @@ def _attempts(server: Server, quiz_id: int, student_id: int) -> list[Attempt]:
 def test_parallel_starts_of_a_one_attempt_quiz_open_one_attempt(
     server: Server, school: School
 ) -> None:
-    student_id, ada = _student(server, school, "ada")
-    quiz_id = _quiz(server, school, 3, attempts_allowed=1)
+    """20 starts at once, by a new student at a new quiz allowing one attempt, each round."""
+    for _ in range(ROUNDS):
+        student_id, ada = _student(server, school, "ada")
+        quiz_id = _quiz(server, school, 3, attempts_allowed=1)
+        url = f"/student/quizzes/{quiz_id}/start"
 
-    replies = race([lambda: ada.post(f"/student/quizzes/{quiz_id}/start")] * 20)
+        replies = race([lambda ada=ada, url=url: ada.post(url)] * 20)
 
-    _no_server_errors(replies)
-    assert {reply.status for reply in replies} == {302}
-    # Every start went to the same attempt, the only one there is.
-    assert len({_attempt_id(reply) for reply in replies}) == 1
-    attempts = _attempts(server, quiz_id, student_id)
-    assert [a.state for a in attempts] == [AttemptState.IN_PROGRESS]
-    assert _attempt_id(replies[0]) == attempts[0].id
-    # And it can be resumed afterwards.
-    again = ada.post(f"/student/quizzes/{quiz_id}/start")
-    assert (again.status, again.location) == (302, replies[0].location)
-    assert ada.get(again.location or "").status == 200
+        _no_server_errors(replies)
+        assert {reply.status for reply in replies} == {302}
+        # Every start went to the same attempt, the only one there is.
+        assert len({_attempt_id(reply) for reply in replies}) == 1
+        attempts = _attempts(server, quiz_id, student_id)
+        assert [a.state for a in attempts] == [AttemptState.IN_PROGRESS]
+        assert _attempt_id(replies[0]) == attempts[0].id
+        # And it is resumed afterwards.
+        again = ada.post(url)
+        assert (again.status, again.location) == (302, replies[0].location)
+        assert ada.get(again.location or "").status == 200
 
 
 # ------------------------------------------------------------------------------ saving
@@ -167,22 +170,25 @@ def _saved(reply: Reply) -> bool:
 def test_parallel_first_saves_of_one_question_are_all_stored(
     server: Server, school: School
 ) -> None:
+    """8 first saves at once (the right answer and a wrong one, in turn) of question 1 of a
+    new attempt, each round."""
     _, ada = _student(server, school, "ada")
-    attempt_id = _start(ada, _quiz(server, school, 3))
-    right_form, right, wrong = _forms(server, attempt_id)[0]
-    forms = [right_form, _wrong_form(server, attempt_id, 1)] * 4
-    url = f"/student/attempts/{attempt_id}/questions/1/autosave"
+    for _ in range(ROUNDS):
+        attempt_id = _start(ada, _quiz(server, school, 2))
+        right_form, right, wrong = _forms(server, attempt_id)[0]
+        url = f"/student/attempts/{attempt_id}/questions/1/autosave"
+        sent = [right_form, _wrong_form(server, attempt_id, 1)] * 4
 
-    replies = race([lambda form=form: ada.autosave(url, form) for form in forms])
+        replies = race([lambda url=url, form=form: ada.autosave(url, form) for form in sent])
 
-    _no_server_errors(replies)
-    assert [reply.status for reply in replies] == [200] * 8
-    assert all(_saved(reply) for reply in replies)
-    with server.app.app_context():
-        rows = db.session.get(Attempt, attempt_id).questions
-        assert rows[0].response is not None
-        assert rows[0].response.answer in (right, wrong)
-        assert [row.response for row in rows[1:]] == [None, None]
+        _no_server_errors(replies)
+        assert [reply.status for reply in replies] == [200] * 8
+        assert all(_saved(reply) for reply in replies)
+        with server.app.app_context():
+            first, second = db.session.get(Attempt, attempt_id).questions
+            assert first.response is not None
+            assert first.response.answer in (right, wrong)
+            assert second.response is None
 
 
 def test_saves_racing_a_submit_are_graded_or_refused_never_lost(
@@ -237,26 +243,34 @@ def test_saves_racing_a_submit_are_graded_or_refused_never_lost(
 def test_a_double_clicked_join_enrols_once_and_both_clicks_say_joined(
     server: Server, school: School
 ) -> None:
-    with server.app.app_context():
-        other = create_class(db.session.get(User, school.teacher_id), "History 10C")
-        class_id, code = other.id, other.join_code
-    students = [_student(server, school, f"joiner{n}") for n in range(4)]
+    """Two students each send Join twice at once (one request per worker), for a new class
+    each round; the window between looking for the enrolment and adding it is short, so
+    there are twice as many rounds as elsewhere."""
+    students = [_student(server, school, f"joiner{n}") for n in range(2)]
+    for round_number in range(2 * ROUNDS):
+        with server.app.app_context():
+            teacher = db.session.get(User, school.teacher_id)
+            other = create_class(teacher, f"History 10C, group {round_number}")
+            class_id, code = other.id, other.join_code
 
-    replies = race(
-        [
-            lambda browser=browser: browser.post("/student/classes/join", {"code": code})
-            for _, browser in students
-            for _click in range(2)
-        ]
-    )
+        replies = race(
+            [
+                lambda browser=browser, code=code: browser.post(
+                    "/student/classes/join", {"code": code}
+                )
+                for _, browser in students
+                for _click in range(2)
+            ]
+        )
 
-    _no_server_errors(replies)
-    assert [(reply.status, reply.location) for reply in replies] == [(302, "/student/")] * 8
-    with server.app.app_context():
-        enrolled = db.session.execute(
-            db.select(Enrolment.student_id).where(Enrolment.class_id == class_id)
-        ).scalars()
-        assert sorted(enrolled) == sorted(student_id for student_id, _ in students)
+        _no_server_errors(replies)
+        # Both clicks give what one gives: to the dashboard, which says "You joined".
+        assert [(reply.status, reply.location) for reply in replies] == [(302, "/student/")] * 4
+        with server.app.app_context():
+            enrolled = db.session.execute(
+                db.select(Enrolment.student_id).where(Enrolment.class_id == class_id)
+            ).scalars()
+            assert sorted(enrolled) == sorted(student_id for student_id, _ in students)
 
 
 def test_a_double_submitted_sign_up_makes_one_account(server: Server) -> None:
