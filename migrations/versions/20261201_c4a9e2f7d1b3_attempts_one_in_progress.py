@@ -6,8 +6,8 @@ Create Date: 2026-12-01 10:00:00.000000
 
 Parallel starts could open two attempts at one quiz for one student; the index makes the
 database refuse the second. Databases that already hold such twins are cleaned up first:
-of each set, the attempt with the most recent saved answer (else the latest started) is
-kept, and the others are deleted when no answer was saved in them. A twin that holds
+of each set, the attempt holding answers (else the latest started) is kept, and the
+others are deleted when no answer was saved in them. A twin that holds
 answers is never deleted: the upgrade stops and names it, so that someone decides (for
 example by submitting it through the app, which grades it) and runs the upgrade again.
 """
@@ -47,8 +47,12 @@ def _twins_to_remove(connection):
         groups.setdefault((row.quiz_id, row.student_id), []).append(row)
     empty, answered = [], []
     for twins in groups.values():
-        # Latest activity first: the last answer saved, else the latest start, else the id.
-        twins.sort(key=lambda r: (r.last_saved or r.started_at, r.started_at, r.id), reverse=True)
+        # Kept first: one holding answers, then the latest activity (last answer saved, else
+        # the start), then the highest id.
+        twins.sort(
+            key=lambda r: (r.answers > 0, r.last_saved or r.started_at, r.started_at, r.id),
+            reverse=True,
+        )
         for loser in twins[1:]:
             (answered if loser.answers else empty).append(loser.id)
     return empty, answered
