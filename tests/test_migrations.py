@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,17 @@ from sqlalchemy.engine import make_url
 
 from quizapp import create_app
 from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptQuestion, AttemptState, QuestionVersion, Response
 from tests.conftest import POSTGRES_URL, settings_for
+from tests.factories import (
+    ECONOMY,
+    NOW,
+    create_assessment,
+    create_class,
+    create_student,
+    create_teacher,
+    load_article,
+)
 
 
 @pytest.fixture
@@ -86,3 +97,90 @@ def test_db_check_notices_a_model_the_migrations_do_not_have(migrating_app: Flas
     check = runner.invoke(args=["db", "check"])
 
     assert check.exit_code != 0
+
+
+# Parallel starts could leave two attempts in progress at one quiz for one student, before
+# the migration that forbids it; it keeps the one holding answers and drops empty twins.
+BEFORE_ONE_IN_PROGRESS = "e8b2c6d4f0a1"
+
+
+def _open_twins(app: Flask, *, both_answered: bool) -> tuple[int, int]:
+    """Two open attempts at one quiz by one student, the first answered; their ids.
+
+    Written with plain INSERTs: the services expect the schema after the migration.
+    """
+    with app.app_context():
+        article = load_article((ECONOMY,))
+        teacher = create_teacher()
+        student = create_student()
+        quiz = create_assessment(teacher, create_class(teacher), article)
+        version_id = db.session.scalars(db.select(QuestionVersion.id)).first()
+
+        def open_attempt(number: int, answered: bool) -> int:
+            attempt_id = db.session.execute(
+                db.insert(Attempt)
+                .values(
+                    quiz_id=quiz.id,
+                    student_id=student.id,
+                    number=number,
+                    seed=number,
+                    state=AttemptState.IN_PROGRESS,
+                    # The twin started later: the latest start is not what decides.
+                    started_at=NOW + dt.timedelta(minutes=number),
+                )
+                .returning(Attempt.id)
+            ).scalar_one()
+            row_id = db.session.execute(
+                db.insert(AttemptQuestion)
+                .values(attempt_id=attempt_id, position=1, question_version_id=version_id)
+                .returning(AttemptQuestion.id)
+            ).scalar_one()
+            if answered:
+                db.session.execute(
+                    db.insert(Response).values(attempt_question_id=row_id, answer=0, saved_at=NOW)
+                )
+            return attempt_id
+
+        ids = open_attempt(1, True), open_attempt(2, both_answered)
+        db.session.commit()
+        return ids
+
+
+def _open_attempt_ids(app: Flask) -> list[int]:
+    with app.app_context():
+        return list(
+            db.session.scalars(
+                db.select(Attempt.id).where(Attempt.state == AttemptState.IN_PROGRESS)
+            )
+        )
+
+
+def test_upgrade_drops_an_open_twin_without_answers_and_keeps_the_answered_one(
+    migrating_app: Flask,
+) -> None:
+    runner = migrating_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", BEFORE_ONE_IN_PROGRESS]).exit_code == 0
+    answered, empty = _open_twins(migrating_app, both_answered=False)
+
+    upgrade = runner.invoke(args=["db", "upgrade"])
+
+    assert upgrade.exit_code == 0, upgrade.output
+    assert _open_attempt_ids(migrating_app) == [answered]
+    with migrating_app.app_context():
+        assert db.session.get(Attempt, empty) is None
+        assert len(db.session.scalars(db.select(Response.id)).all()) == 1
+
+
+def test_upgrade_stops_rather_than_drop_answers_in_open_twins(
+    migrating_app: Flask, caplog: pytest.LogCaptureFixture
+) -> None:
+    runner = migrating_app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", BEFORE_ONE_IN_PROGRESS]).exit_code == 0
+    first, second = _open_twins(migrating_app, both_answered=True)
+
+    upgrade = runner.invoke(args=["db", "upgrade"])
+
+    assert upgrade.exit_code != 0
+    # It names the twin it would have dropped (the earlier start; the answers are as new).
+    assert f"hold saved answers: [{first}]" in caplog.text
+    assert sorted(_open_attempt_ids(migrating_app)) == [first, second]

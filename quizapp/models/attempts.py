@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quizapp.clock import utcnow
@@ -24,17 +24,34 @@ class AttemptState(enum.StrEnum):
     SUBMITTED = "submitted"
 
 
+# Named by hand: the "ix" convention would name it after its first column, which
+# ix_attempts_quiz_id already is.
+IN_PROGRESS_INDEX = "uq_attempts_quiz_id_student_id_in_progress"
+# Its condition; an INSERT ... ON CONFLICT names the same one to pick that index.
+IN_PROGRESS_WHERE = "state = 'in_progress'"
+
+
 class Attempt(Model):
     """One student's sitting of a quiz.
 
     ``seed`` drives the draw and the choice shuffling, so the attempt can be rebuilt
     exactly. ``deadline_at`` is fixed at the start (limit, extra time, closing time).
+    A student has at most one attempt in progress at a quiz: the database enforces it
+    (a partial unique index), so two starts racing each other cannot both open one.
     """
 
     __tablename__ = "attempts"
     __table_args__ = (
         UniqueConstraint("quiz_id", "student_id", "number"),
         Index("ix_attempts_student_id_quiz_id", "student_id", "quiz_id"),
+        Index(
+            IN_PROGRESS_INDEX,
+            "quiz_id",
+            "student_id",
+            unique=True,
+            sqlite_where=text(IN_PROGRESS_WHERE),
+            postgresql_where=text(IN_PROGRESS_WHERE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

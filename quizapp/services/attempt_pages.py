@@ -326,10 +326,11 @@ def answer_question(
             save_answer(attempt, item, answer, now=now, grace=grace, check=check)
         except AnswerLocked as error:
             return AnswerFinal(str(error), len(items))
-        except AttemptError as error:
-            # Only a submission that raced this request gets here (the deadline was
-            # checked above with the same ``now``); nothing was written.
-            return AttemptClosed(attempt.id, str(error))
+        except AttemptError:
+            # A submission that raced this request got the attempt's lock first (the
+            # deadline was checked above with the same ``now``); nothing was written, and
+            # the attempt now holds who submitted it.
+            return _closed(attempt)
         return AnswerSaved(saved_at=now, total=len(items))
 
 

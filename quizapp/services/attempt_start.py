@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
 from quizapp.extensions import db
@@ -27,7 +28,9 @@ from quizapp.models import (
     QuizRule,
     ReviewCard,
 )
+from quizapp.models.attempts import IN_PROGRESS_WHERE
 from quizapp.services.attempts import AttemptError, finalise_expired_attempts
+from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import RuleSpec, deadline_for, draw_rules, live_candidates
 from quizapp.services.unit_of_work import unit_of_work
@@ -130,13 +133,29 @@ def start_attempt(
     grace: dt.timedelta,
     rng: random.Random | None = None,
 ) -> Attempt:
-    """Resume the student's open attempt, or draw a new one with its own stored seed."""
+    """Resume the student's open attempt, or draw a new one with its own stored seed.
+
+    Two starts racing each other (a double click, two tabs) open one attempt: the database
+    allows one in progress per quiz and student (a partial unique index). On SQLite the
+    starts queue for the write lock taken first, so the second finds the first's attempt
+    and resumes it; on PostgreSQL the second one's INSERT meets the index (waiting for the
+    first to commit), inserts nothing, and the attempt the first one opened is resumed.
+    """
     with unit_of_work() as session:
+        take_write_lock()
         finalise_expired_attempts(student_id, now=now, grace=grace)
         current = in_progress_attempt(quiz.id, student_id)
         if current is not None:
             return current
-        _check_may_start(quiz, student_id, now)
+        try:
+            _check_may_start(quiz, student_id, now)
+        except AttemptError:
+            # On PostgreSQL each read sees what was committed when it ran: a start that
+            # committed since the look above counts as an attempt used, and is resumed.
+            current = in_progress_attempt(quiz.id, student_id)
+            if current is None:
+                raise
+            return current
 
         candidates = live_candidates(quiz.article_id)
         ranked = (
@@ -183,15 +202,33 @@ def start_attempt(
             )
             or 0
         )
-        attempt = Attempt(
-            quiz_id=quiz.id,
-            student_id=student_id,
-            number=number,
-            seed=seed,
-            state=AttemptState.IN_PROGRESS,
-            started_at=now,
-            deadline_at=deadline_for(quiz, now, extra or 0),
-        )
+        # The INSERT itself settles a race with another start: the partial unique index
+        # allows one attempt in progress, and ON CONFLICT DO NOTHING (on that index) turns
+        # a clash into no row instead of an error.
+        attempt = session.scalars(
+            dialect_insert(Attempt)
+            .values(
+                quiz_id=quiz.id,
+                student_id=student_id,
+                number=number,
+                seed=seed,
+                state=AttemptState.IN_PROGRESS,
+                started_at=now,
+                deadline_at=deadline_for(quiz, now, extra or 0),
+            )
+            .on_conflict_do_nothing(
+                index_elements=["quiz_id", "student_id"], index_where=text(IN_PROGRESS_WHERE)
+            )
+            .returning(Attempt)
+        ).one_or_none()
+        if attempt is None:
+            # Another start opened one between our look and our INSERT: resume it, as if
+            # this start had come second.
+            current = in_progress_attempt(quiz.id, student_id)
+            if current is None:
+                raise AttemptError("Another start of this quiz was under way; please try again.")
+            return current
+        set_committed_value(attempt, "questions", [])
         for position, question_id in enumerate(question_ids, start=1):
             version = versions[question_id]
             domain_question = version_to_domain(version, version.question.bank_id)
@@ -210,7 +247,6 @@ def start_attempt(
                     else None,
                 )
             )
-        session.add(attempt)
     return attempt
 
 

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, Select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from quizapp.domain.answers import is_answered, response_for_grading
 from quizapp.domain.progress import quiz_result, score
@@ -36,6 +37,7 @@ from quizapp.models import (
     Section,
 )
 from quizapp.services.answer_tokens import tokens_for
+from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -164,6 +166,9 @@ def finalise_expired_attempts(
         query = query.where(Attempt.student_id == student_id)
     if quiz_id is not None:
         query = query.where(Attempt.quiz_id == quiz_id)
+    # Locked one by one in id order, so two requests finalising overlapping sets (a
+    # student's dashboard, a teacher's report) cannot wait for each other in a circle.
+    query = query.order_by(Attempt.id)
     expired = [a for a in db.session.execute(query).scalars() if _is_expired(a, now, grace)]
     if expired:
         # Only when there is something to finalise: a page that merely reads commits nothing.
@@ -189,6 +194,20 @@ def closed_message(attempt: Attempt) -> str:
     return "This attempt was already submitted; your last change was not saved."
 
 
+def lock_attempt(attempt: Attempt) -> None:
+    """Hold ``attempt`` against other saves and submissions until this transaction ends,
+    and read its state afresh (what was loaded before may be out of date).
+
+    Saving and submitting both start with this, so the two never interleave: a save that
+    comes second sees the attempt submitted and is refused; a submission that comes second
+    grades the answers the save stored. PostgreSQL locks the row (``SELECT ... FOR
+    UPDATE``); SQLite, which has no row locks, takes the database's write lock (``BEGIN
+    IMMEDIATE``, see ``concurrent_writes``). Call it inside a unit of work.
+    """
+    take_write_lock()
+    db.session.refresh(attempt, _SUBMISSION_FIELDS, with_for_update=True)
+
+
 def save_answer(
     attempt: Attempt,
     item: DrawnQuestion,
@@ -200,30 +219,57 @@ def save_answer(
 ) -> Response:
     """Store the learner's answer; with ``check`` (immediate feedback) make it final.
 
-    An answer after the deadline and its grace submits the attempt and raises
-    ``AttemptError``; a use case that may meet a late answer applies the deadline rule
-    first, since raising inside its unit of work would undo that submission.
+    The attempt is locked first (``lock_attempt``), so an answer is stored only while the
+    attempt is in progress and a submission cannot grade around it. The answer is an
+    upsert on the one response per attempt question, so two first saves of a question
+    (autosave and "Save and next") both succeed, the later one winning; an answer that was
+    checked already is left alone (``AnswerLocked``).
+
+    A submitted attempt raises ``AttemptError``. An answer after the deadline and its
+    grace submits the attempt and raises ``AttemptError`` once that is committed; a use case
+    calling this inside its own unit of work applies the deadline rule first, or catches
+    the error inside it, since an error escaping its unit of work undoes the submission.
     """
-    if attempt.state is not AttemptState.IN_PROGRESS:
-        raise AttemptError("This attempt has been submitted; answers can no longer change.")
-    if _is_expired(attempt, now, grace):
-        submit_attempt(attempt, now=now, automatically=True)
-        raise AttemptError(TIME_IS_UP)
-    response = item.row.response
-    if response is not None and response.checked_at is not None:
-        raise AnswerLocked("You have already checked this answer; it can no longer change.")
-    with unit_of_work() as session:
-        if response is None:
-            response = Response(attempt_question=item.row, answer=answer, saved_at=now)
-            session.add(response)
+    with unit_of_work():
+        lock_attempt(attempt)
+        if attempt.state is not AttemptState.IN_PROGRESS:
+            raise AttemptError("This attempt has been submitted; answers can no longer change.")
+        late = _is_expired(attempt, now, grace)
+        if late:
+            submit_attempt(attempt, now=now, automatically=True)
         else:
-            response.answer = answer
-            response.saved_at = now
-        immediate = attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE
-        if check and immediate and answer is not None:
-            _grade(item, response, now)
-            response.checked_at = now
-            _update_review_cards(attempt.student_id, [(item, response)], now)
+            response = _store_answer(attempt, item, answer, now=now, check=check)
+    if late:
+        # Raised once the submission is committed (or left to the caller's unit of work).
+        raise AttemptError(TIME_IS_UP)
+    return response
+
+
+def _store_answer(
+    attempt: Attempt, item: DrawnQuestion, answer: object | None, *, now: dt.datetime, check: bool
+) -> Response:
+    # INSERT ... ON CONFLICT (attempt_question_id) DO UPDATE: the first save of a question
+    # and any later one are the same statement, whoever comes first. A checked answer is
+    # final: the WHERE keeps it, and then no row comes back.
+    insert = dialect_insert(Response).values(
+        attempt_question_id=item.row.id, answer=answer, saved_at=now
+    )
+    upsert = insert.on_conflict_do_update(
+        index_elements=[Response.attempt_question_id],
+        set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
+        where=Response.checked_at.is_(None),
+    ).returning(Response)
+    response: Response | None = db.session.scalars(
+        upsert, execution_options={"populate_existing": True}
+    ).one_or_none()
+    if response is None:
+        raise AnswerLocked("You have already checked this answer; it can no longer change.")
+    set_committed_value(item.row, "response", response)
+    immediate = attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE
+    if check and immediate and answer is not None:
+        _grade(item, response, now)
+        response.checked_at = now
+        _update_review_cards(attempt.student_id, [(item, response)], now)
     return response
 
 
@@ -238,27 +284,33 @@ def _grade(item: DrawnQuestion, response: Response, now: dt.datetime) -> None:
 def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = False) -> bool:
     """Grade and close the attempt; returns False when it was already submitted.
 
-    The state change is a conditional UPDATE, so two submissions racing each other
-    grade the attempt once.
+    The attempt is locked first (``lock_attempt``): a save still running finishes before,
+    and one arriving later finds the attempt submitted. The state change is a conditional
+    UPDATE, so two submissions racing each other grade the attempt once, and the answers
+    are read again after it, in the same transaction: what is graded is what was stored.
     """
     # A deadline that passed unattended ends the attempt at the deadline, not when someone
     # happened to look at it afterwards (durations stay within the time limit).
     if automatically and attempt.deadline_at is not None:
         now = min(now, attempt.deadline_at)
     with unit_of_work() as session:
-        claimed = cast(
-            "CursorResult[Any]",
-            session.execute(
-                db.update(Attempt)
-                .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
-                .values(
-                    state=AttemptState.SUBMITTED,
-                    submitted_at=now,
-                    submitted_automatically=automatically,
-                )
-                .execution_options(synchronize_session=False)
-            ),
-        ).rowcount
+        lock_attempt(attempt)
+        claimed = (
+            attempt.state is AttemptState.IN_PROGRESS
+            and cast(
+                "CursorResult[Any]",
+                session.execute(
+                    db.update(Attempt)
+                    .where(Attempt.id == attempt.id, Attempt.state == AttemptState.IN_PROGRESS)
+                    .values(
+                        state=AttemptState.SUBMITTED,
+                        submitted_at=now,
+                        submitted_automatically=automatically,
+                    )
+                    .execution_options(synchronize_session=False)
+                ),
+            ).rowcount
+        )
         if not claimed:
             # Someone else submitted it first. Rolling back here would also undo the rest of
             # the caller's unit of work; reading back what the winner wrote is enough.
@@ -267,6 +319,7 @@ def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = 
         attempt.state = AttemptState.SUBMITTED
         attempt.submitted_at = now
         attempt.submitted_automatically = automatically
+        _reload_responses(attempt)
         newly_graded = []
         marks = []
         for item in drawn_questions(attempt):
@@ -281,6 +334,22 @@ def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = 
         attempt.score, attempt.max_score = score(marks)
         _update_review_cards(attempt.student_id, newly_graded, now)
     return True
+
+
+def _reload_responses(attempt: Attempt) -> None:
+    # The page loaded the answers before the lock; a save may have stored newer ones (or a
+    # first one) since. One statement puts the stored ones in place of what was loaded.
+    stored = {
+        response.attempt_question_id: response
+        for response in db.session.scalars(
+            db.select(Response)
+            .join(AttemptQuestion, AttemptQuestion.id == Response.attempt_question_id)
+            .where(AttemptQuestion.attempt_id == attempt.id),
+            execution_options={"populate_existing": True},
+        )
+    }
+    for row in attempt.questions:
+        set_committed_value(row, "response", stored.get(row.id))
 
 
 _SUBMISSION_FIELDS = ["state", "submitted_at", "submitted_automatically", "score", "max_score"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from quizapp.extensions import db
 from quizapp.models import Enrolment, Quiz, SchoolClass, User
+from quizapp.services.concurrent_writes import dialect_insert
 from quizapp.services.errors import NotFound
 from quizapp.services.quizzes import quizzes_of_teacher
 from quizapp.services.unit_of_work import unit_of_work
@@ -81,8 +82,15 @@ def enrol_with_code(student_id: int, code: str, *, now: dt.datetime) -> SchoolCl
             f"Your teacher removed you from {school_class.name}; ask them to add you again."
         )
     if enrolment is None:
+        # A double-clicked Join sends two of these at once: both found no enrolment, and
+        # the second INSERT meets the unique (class, student) pair. DO NOTHING makes it
+        # what one click gives: the student is in the class, and both requests say so.
         with unit_of_work() as session:
-            session.add(Enrolment(class_id=school_class.id, student_id=student_id, joined_at=now))
+            session.execute(
+                dialect_insert(Enrolment)
+                .values(class_id=school_class.id, student_id=student_id, joined_at=now)
+                .on_conflict_do_nothing(index_elements=["class_id", "student_id"])
+            )
     return school_class
 
 

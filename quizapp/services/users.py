@@ -9,6 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from quizapp.extensions import db
 from quizapp.models import Role, User
+from quizapp.services.concurrent_writes import dialect_insert
 from quizapp.services.unit_of_work import unit_of_work
 
 MIN_PASSWORD_LENGTH = 10
@@ -39,17 +40,28 @@ def create_user(email: str, password: str, *, role: Role, name: str, now: dt.dat
         raise AccountError("the name is longer than 120 characters")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    exists = AccountError(f"an account with the email {email} already exists")
     if db.session.execute(db.select(User.id).where(User.email == email)).first():
-        raise AccountError(f"an account with the email {email} already exists")
-    user = User(
-        email=email,
-        name=name,
-        password_hash=generate_password_hash(password),
-        role=role,
-        created_at=now,
+        raise exists
+    # A double-submitted sign-up sends two of these at once; both passed the look above.
+    # ON CONFLICT DO NOTHING lets the database pick the first: the second gets no row
+    # back and the same message as a sign-up for an email already taken (never a 500).
+    insert = (
+        dialect_insert(User)
+        .values(
+            email=email,
+            name=name,
+            password_hash=generate_password_hash(password),
+            role=role,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["email"])
+        .returning(User)
     )
     with unit_of_work() as session:
-        session.add(user)
+        user: User | None = session.scalars(insert).one_or_none()
+        if user is None:
+            raise exists
     return user
 
 

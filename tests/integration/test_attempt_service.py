@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import Executable, event
+from sqlalchemy.exc import IntegrityError
 
 from quizapp.extensions import db
 from quizapp.models import (
@@ -19,11 +20,14 @@ from quizapp.models import (
     FeedbackTiming,
     Question,
     QuizKind,
+    Response,
     ReviewCard,
     SchoolClass,
     User,
 )
 from quizapp.models import Quiz as QuizModel
+from quizapp.services import attempt_start
+from quizapp.services.attempt_start import in_progress_attempt
 from quizapp.services.attempts import (
     AttemptError,
     DeadlinePhase,
@@ -287,6 +291,114 @@ def test_a_submitted_attempt_takes_no_more_answers(school: School) -> None:
         save_answer(attempt, item, correct_answer(item.question), now=NOW, grace=GRACE)
 
     assert _fresh(attempt.id).questions[0].response.answer is None
+
+
+# --------------------------------------------------- another request got there in between
+# What a parallel request does is written through a connection of its own, behind the back
+# of the rows this session has loaded (as the attempt pages load them before saving).
+
+
+def _elsewhere(statement: Executable) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(statement)
+
+
+def test_a_save_finds_the_attempt_submitted_in_between_and_stores_nothing(school: School) -> None:
+    attempt = start(school.quiz(), school.ada)
+    item = items_of(attempt)[0]
+    _elsewhere(
+        db.update(Attempt)
+        .where(Attempt.id == attempt.id)
+        .values(state=AttemptState.SUBMITTED, submitted_at=NOW)
+    )
+    assert attempt.state is AttemptState.IN_PROGRESS  # as loaded
+
+    with pytest.raises(AttemptError, match="has been submitted"):
+        save_answer(attempt, item, correct_answer(item.question), now=NOW, grace=GRACE)
+
+    assert _stored(_fresh(attempt.id)) == {}
+
+
+def test_a_first_save_meeting_one_stored_in_between_replaces_it(school: School) -> None:
+    attempt = start(school.quiz(), school.ada)
+    item = items_of(attempt)[0]
+    assert item.row.response is None  # as loaded
+    _elsewhere(
+        db.insert(Response).values(
+            attempt_question_id=item.row.id, answer=wrong_answer(item.question), saved_at=NOW
+        )
+    )
+
+    later = NOW + dt.timedelta(seconds=1)
+    saved = save_answer(attempt, item, correct_answer(item.question), now=later, grace=GRACE)
+
+    assert (saved.answer, saved.saved_at) == (correct_answer(item.question), later)
+    assert _stored(_fresh(attempt.id)) == {1: correct_answer(item.question)}
+
+
+def test_submitting_grades_the_answers_stored_since_they_were_loaded(school: School) -> None:
+    attempt = start(school.quiz(), school.ada)
+    first, second, _ = items_of(attempt)
+    answer(attempt, 1, wrong_answer(first.question))
+    attempt = get_student_attempt(attempt.id, school.ada.id, now=NOW, grace=GRACE)
+    assert attempt.questions[0].response.answer == wrong_answer(first.question)  # as loaded
+    _elsewhere(
+        db.update(Response)
+        .where(Response.attempt_question_id == first.row.id)
+        .values(answer=correct_answer(first.question))
+    )
+    _elsewhere(
+        db.insert(Response).values(
+            attempt_question_id=second.row.id, answer=correct_answer(second.question), saved_at=NOW
+        )
+    )
+
+    assert submit_attempt(attempt, now=NOW) is True
+
+    attempt = _fresh(attempt.id)
+    fractions = [row.response.fraction for row in attempt.questions]
+    assert fractions == [1.0, 1.0, 0.0]
+    assert attempt.score == first.question.points + second.question.points
+
+
+def test_the_database_allows_one_attempt_in_progress_per_quiz_and_student(school: School) -> None:
+    quiz = school.quiz()
+    attempt = start(quiz, school.ada)
+    twin = {"quiz_id": quiz.id, "student_id": school.ada.id, "seed": 2, "started_at": NOW}
+
+    with pytest.raises(IntegrityError):
+        _elsewhere(db.insert(Attempt).values(number=2, state=AttemptState.IN_PROGRESS, **twin))
+    # Submitted attempts are not limited; nor are other students' or other quizzes'.
+    _elsewhere(db.insert(Attempt).values(number=2, state=AttemptState.SUBMITTED, **twin))
+    assert start(quiz, school.bob).id != attempt.id
+    assert start(school.quiz(title="Another"), school.ada).id != attempt.id
+
+
+# Unlimited: the INSERT meets the index (ON CONFLICT DO NOTHING). One attempt: the attempt
+# opened in between already counts as used, and the refusal turns into resuming it.
+@pytest.mark.parametrize("attempts_allowed", [None, 1])
+def test_a_start_meeting_an_attempt_opened_in_between_resumes_it(
+    school: School, monkeypatch: pytest.MonkeyPatch, attempts_allowed: int | None
+) -> None:
+    quiz = school.quiz(attempts_allowed=attempts_allowed)
+    opened = start(quiz, school.ada)
+    looks = []
+
+    def missed_the_first_time(quiz_id: int, student_id: int) -> Attempt | None:
+        # The look before drawing runs before the other start commits; later ones after.
+        looks.append(quiz_id)
+        return None if len(looks) == 1 else in_progress_attempt(quiz_id, student_id)
+
+    monkeypatch.setattr(attempt_start, "in_progress_attempt", missed_the_first_time)
+
+    resumed = start(quiz, school.ada, seed=2)
+
+    assert resumed.id == opened.id
+    assert len(looks) == 2
+    attempts = db.session.execute(
+        db.select(Attempt.id).where(Attempt.quiz_id == quiz.id, Attempt.student_id == school.ada.id)
+    ).all()
+    assert len(attempts) == 1
 
 
 def test_someone_elses_attempt_is_not_found(school: School) -> None:
