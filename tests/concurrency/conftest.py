@@ -201,7 +201,8 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     env = {
         **os.environ,
         "QUIZAPP_DATABASE_URL": database_url,
-        "QUIZAPP_SECRET_KEY": "race-test-key",
+        # The test's own app derives the pages' answer tokens with the same key.
+        "QUIZAPP_SECRET_KEY": str(app.config["SECRET_KEY"]),
     }
     command = [str(GUNICORN), "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)]
     with log.open("wb") as output:

@@ -144,7 +144,7 @@ def _forms(server: Server, attempt_id: int) -> list[tuple[dict[str, list[str]], 
         attempt = db.session.get(Attempt, attempt_id)
         return [
             (
-                answer_form(item.question, correct_answer(item.question)),
+                answer_form(item, correct_answer(item.question)),
                 correct_answer(item.question),
                 wrong_answer(item.question),
             )
@@ -155,7 +155,7 @@ def _forms(server: Server, attempt_id: int) -> list[tuple[dict[str, list[str]], 
 def _wrong_form(server: Server, attempt_id: int, position: int) -> dict[str, list[str]]:
     with server.app.app_context():
         item = drawn_questions(db.session.get(Attempt, attempt_id))[position - 1]
-        return answer_form(item.question, wrong_answer(item.question))
+        return answer_form(item, wrong_answer(item.question))
 
 
 def _saved(reply: Reply) -> bool:
