@@ -129,6 +129,14 @@ class AnswerSaved:
 
 
 @dataclass(frozen=True)
+class NothingSent:
+    """The request carried none of the question's fields: nothing was read or changed."""
+
+    message: str
+    total: int
+
+
+@dataclass(frozen=True)
 class AnswerFinal:
     """The answer was checked already (or is otherwise final) and did not change."""
 
@@ -301,11 +309,12 @@ def answer_question(
     now: dt.datetime,
     grace: dt.timedelta,
     check: bool = False,
-) -> AnswerSaved | AnswerFinal | AnswerRefused | AttemptClosed:
+) -> AnswerSaved | AnswerFinal | AnswerRefused | NothingSent | AttemptClosed:
     """Read the submitted form as an answer to the question at ``position`` and store it.
 
     With ``check`` (immediate feedback) the answer is graded and becomes final. An answer
-    after the deadline and its grace is not saved; the attempt is submitted instead.
+    after the deadline and its grace is not saved; the attempt is submitted instead. A
+    form with none of the question's fields changes nothing (``NothingSent``).
     """
     attempt = _own_attempt(attempt_id, student_id)
     closed = _closed_or_finalised(attempt, now, grace)
@@ -317,6 +326,8 @@ def answer_question(
     item = items[position - 1]
     if item.is_final:
         return AnswerFinal("This answer is final and can no longer change.", len(items))
+    if not item.question.form_carries_answer(form_data):
+        return NothingSent("Nothing to save: no answer arrived; the saved one is kept.", len(items))
     try:
         answer = read_answer(item.question, dict(form_data), item.tokens)
     except AnswerRejected as error:

@@ -30,6 +30,7 @@ from quizapp.services.attempt_pages import (
     AnswerRefused,
     AttemptClosed,
     AttemptStarted,
+    NothingSent,
     QuestionPage,
 )
 from quizapp.services.dashboard import (
@@ -222,7 +223,7 @@ def autosave(attempt_id: int, position: int) -> tuple[WerkzeugResponse, int]:
         return jsonify(message=saved.message, redirect=_result_url(attempt_id)), 409
     if isinstance(saved, AnswerFinal):
         return jsonify(message=saved.message), 409
-    if isinstance(saved, AnswerRefused):
+    if isinstance(saved, AnswerRefused | NothingSent):
         return jsonify(message=saved.message), 400
     return jsonify(status="saved", saved_at=saved.saved_at.isoformat()), 200
 

@@ -227,7 +227,8 @@ class QuestionPage(HTMLParser):
             self._option["text"] += data
 
     def answer_inputs(self) -> list[dict[str, str | None]]:
-        return [i for i in self.inputs if i.get("name") == "answer"]
+        """The inputs a learner answers with (not the field a page always sends)."""
+        return [i for i in self.inputs if i.get("name") == "answer" and i.get("type") != "hidden"]
 
     def shown_answer(self, question: Question, tokens: AnswerTokens) -> object | None:
         """The answer the page shows as chosen, in stored form (tokens read as indices)."""
@@ -378,12 +379,23 @@ MOVES = [
 ]
 
 
+def _cleared(app: Flask, world: ClassWorld, position: int) -> dict[str, list[str]]:
+    """The question's fields sent empty, as a page with nothing chosen sends them."""
+    item = _questions(app, world.attempt_id)[position]
+    kind = item.question.type_name
+    if kind == "matching":
+        return {"match-0": [""]}
+    if kind == "ordering":
+        return {f"position-{item.tokens.values[0]}": [""]}
+    return {"answer": [""]}
+
+
 def test_save_and_move_stores_the_answer_and_goes_where_asked(
     app: Flask, world: ClassWorld, ada: FlaskClient
 ) -> None:
     for position, action, destination in MOVES:
-        _save(ada, world.attempt_id, position, {}, "next")  # clear it first
-        assert _stored(app, world.attempt_id)[position] is None
+        _save(ada, world.attempt_id, position, _cleared(app, world, position), "next")
+        assert _stored(app, world.attempt_id).get(position) is None
 
         response = _save(ada, world.attempt_id, position, world.forms[position], action)
 
@@ -431,6 +443,40 @@ def test_autosave_takes_form_bodies_only_and_keeps_the_saved_answer(
     assert response.status_code == 415
     assert "form fields" in response.get_json()["message"]
     assert _stored(app, world.attempt_id)[2] == world.keys[2]
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [({}, 415), ({"unrelated": "x"}, 400), ({"match": "0", "position": "1"}, 400)],
+)
+def test_an_autosave_without_the_questions_fields_keeps_the_saved_answer(
+    app: Flask, every_type: ClassWorld, ada: FlaskClient, body: dict, status: int
+) -> None:
+    attempt_id = every_type.attempt_id
+    for position in range(1, 12):
+        assert _autosave(ada, attempt_id, position, every_type.forms[position]).status_code == 200
+    saved = _stored(app, attempt_id)
+
+    for position in range(1, 12):
+        response = _autosave(ada, attempt_id, position, body)
+        # An empty body has no form type at all (415); a form without the fields, 400.
+        assert response.status_code == status, every_type.types[position]
+        assert response.get_json()["message"]
+    assert _stored(app, attempt_id) == saved
+
+
+def test_unticking_every_choice_is_an_answer_the_page_sends(
+    app: Flask, every_type: ClassWorld, ada: FlaskClient
+) -> None:
+    position = next(p for p, t in every_type.types.items() if t == "multiple")
+    _save(ada, every_type.attempt_id, position, every_type.forms[position])
+    html = ada.get(_url(every_type.attempt_id, position)).get_data(as_text=True)
+    # The page always sends the field, so a form with every box unticked still says so.
+    assert re.search(r'<input type="hidden" name="answer" value=""', html)
+
+    _autosave(ada, every_type.attempt_id, position, {"answer": [""]})
+
+    assert _stored(app, every_type.attempt_id)[position] is None
 
 
 def test_resuming_in_another_browser_shows_every_saved_answer(
@@ -696,12 +742,26 @@ def test_numeric_overflow_and_nan_are_saved_but_grade_zero(
         assert _definition(sections[position], "Your answer") == typed
 
 
-def test_a_missing_field_leaves_the_question_unanswered(
+def test_a_form_without_the_questions_fields_keeps_the_saved_answer(
+    app: Flask, world: ClassWorld, ada: FlaskClient
+) -> None:
+    saved = _stored(app, world.attempt_id)[1]
+    assert saved is not None
+
+    response = _save(ada, world.attempt_id, 1, {})
+
+    # Nothing arrived, so nothing changes; the learner still moves on.
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/questions/2")
+    assert _stored(app, world.attempt_id)[1] == saved
+
+
+def test_the_questions_fields_sent_empty_leave_it_unanswered(
     app: Flask, world: ClassWorld, ada: FlaskClient
 ) -> None:
     assert _stored(app, world.attempt_id)[1] is not None
 
-    response = _save(ada, world.attempt_id, 1, {})
+    response = _save(ada, world.attempt_id, 1, _cleared(app, world, 1))
 
     assert response.status_code == 302
     assert _stored(app, world.attempt_id)[1] is None

@@ -394,6 +394,14 @@ class Question(abc.ABC):
         the page cannot have produced.
         """
 
+    def form_carries_answer(self, form: Mapping[str, Sequence[str]]) -> bool:
+        """Whether the form has any of the fields this type's answer is read from.
+
+        A form without them (an empty or cut-off body) says nothing about the answer, so
+        it must not be taken for "unanswered" and erase a saved one.
+        """
+        return "answer" in form
+
     @abc.abstractmethod
     def check_stored(self, stored: object) -> object | None:
         """Check a non-None stored answer that arrived as JSON; return it normalised."""

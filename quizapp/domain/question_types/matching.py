@@ -111,6 +111,10 @@ class Matching(Question):
                 chosen[left] = tokens.index_of(value, NOT_A_CHOICE)
         return {str(left): chosen[left] for left in sorted(chosen)} or None
 
+    def form_carries_answer(self, form: Mapping[str, Sequence[str]]) -> bool:
+        """Any ``match-<left>`` field."""
+        return any(name.startswith("match-") for name in form)
+
     def check_stored(self, stored: object) -> dict[str, int] | None:
         """A stored ``{"<left>": right}`` mapping with indices in range."""
         count = len(self.pairs)

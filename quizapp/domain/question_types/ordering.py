@@ -97,6 +97,10 @@ class Ordering(Question):
                 chosen[item] = _position(form_int(value), count)
         return {str(item): chosen[item] for item in sorted(chosen)} or None
 
+    def form_carries_answer(self, form: Mapping[str, Sequence[str]]) -> bool:
+        """Any ``position-<item>`` field."""
+        return any(name.startswith("position-") for name in form)
+
     def check_stored(self, stored: object) -> dict[str, int] | None:
         """A stored ``{"<item>": position}`` mapping with items and positions in range."""
         count = len(self.items)
