@@ -21,6 +21,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
 from quizapp.services.bank import article_to_domain
 from quizapp.services.errors import AuthoringError, NotFound
+from quizapp.services.quizzes import live_candidates, quizzes_left_short
 from quizapp.services.unit_of_work import unit_of_work
 
 # ------------------------------------------------------------------------------ read side
@@ -237,12 +238,15 @@ def update_article(article_id: int, text: str, now: dt.datetime) -> ArticleUpdat
     Sections are matched by slug, so questions stay tied to a section whose heading is
     unchanged. A section that disappears while questions or quiz rules still use it is
     refused. Afterwards every question's evidence is checked against its section again:
-    ``Question.evidence_stale`` is set or cleared, and the counts come back.
+    ``Question.evidence_stale`` is set or cleared, and the counts come back. An edit after
+    which an open published quiz could no longer draw its questions (quotes gone stale) is
+    refused, naming the quiz, and nothing is saved.
     """
     with unit_of_work() as session:
         article = get_article(article_id)
         if article is None:
             raise AuthoringError(["There is no such article."])
+        drawable_before = live_candidates(article.id)
         parsed = _parse(text)
         _slug_taken(parsed.slug, text, other_than=article.id)
         _sync_sections(article, parsed)
@@ -254,6 +258,10 @@ def update_article(article_id: int, text: str, now: dt.datetime) -> ArticleUpdat
         article.updated_at = now
         session.flush()
         went_stale, cleared = _recheck_evidence(article)
+        session.flush()
+        short = quizzes_left_short(article.id, drawable_before, live_candidates(article.id), now)
+        if short:
+            raise AuthoringError(short)
     return ArticleUpdate(article=article, went_stale=went_stale, no_longer_stale=cleared)
 
 

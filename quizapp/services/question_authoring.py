@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from quizapp.domain.generate import Candidate, check_rules
 from quizapp.domain.questions import FieldProblem, QuestionInvalid, question_from_mapping
@@ -33,14 +33,17 @@ from quizapp.models import (
     QuestionEvent,
     QuestionEventKind,
     QuestionVersion,
-    Quiz,
-    QuizKind,
     Section,
-    User,
 )
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.questions import content_hash, new_version
-from quizapp.services.quizzes import RuleSpec, draw_rules, live_candidates
+from quizapp.services.quizzes import (
+    RuleSpec,
+    draw_rules,
+    live_candidates,
+    open_quizzes_on,
+    quiz_name,
+)
 from quizapp.services.unit_of_work import unit_of_work
 
 # Ids are slugs of the prompt; long prompts are cut at a word boundary so ids stay readable.
@@ -378,36 +381,6 @@ def record_event(
 # ------------------------------------------------- published quizzes stay drawable
 
 
-def _when(moment: dt.datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
-
-
-def _quiz_name(quiz: Quiz, owner: str) -> str:
-    """'the quiz "X" of Ms Y's class "Z", open until ...' for messages."""
-    school_class = quiz.school_class
-    whose = f"{owner}'s class “{school_class.name}”" if school_class is not None else owner
-    closes = quiz.closes_at
-    until = f"open until {_when(closes)}" if closes is not None else "open with no closing date"
-    return f"the quiz “{quiz.title}” of {whose}, {until}"
-
-
-def _open_quizzes(article_id: int, now: dt.datetime) -> list[tuple[Quiz, str]]:
-    """Published class quizzes on the article that have not closed, with owners' names."""
-    rows = db.session.execute(
-        db.select(Quiz, User.name)
-        .join(User, User.id == Quiz.owner_id)
-        .options(selectinload(Quiz.rules), joinedload(Quiz.school_class))
-        .where(
-            Quiz.article_id == article_id,
-            Quiz.kind == QuizKind.ASSESSMENT,
-            Quiz.published_at.is_not(None),
-            or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
-        )
-        .order_by(Quiz.id)
-    ).all()
-    return [(quiz, name) for quiz, name in rows]
-
-
 def protect_open_quizzes(
     row: Question,
     *,
@@ -431,7 +404,7 @@ def protect_open_quizzes(
     # the check: lock the article's row on PostgreSQL. (SQLite ignores the lock, but in WAL
     # mode a transaction that read before another committed a write cannot write itself.)
     db.session.execute(db.select(Article.id).where(Article.id == row.article_id).with_for_update())
-    quizzes = _open_quizzes(row.article_id, now)
+    quizzes = open_quizzes_on(row.article_id, now)
     if not quizzes:
         return
     before = live_candidates(row.article_id)
@@ -454,12 +427,12 @@ def protect_open_quizzes(
         drawn = this is not None and any(rule.matches(this) for rule in rules)
         if drawn and replacement is None and quiz.owner_id != actor_id:
             problems.append(
-                f"“{row.bank_id}” is drawn by {_quiz_name(quiz, owner)}, so you cannot "
+                f"“{row.bank_id}” is drawn by {quiz_name(quiz, owner)}, so you cannot "
                 f"{action} it. Ask {owner}, or {action} it once the quiz has closed."
             )
         elif (broken := check_rules(rules, after)) and not check_rules(rules, before):
             problems.append(
-                f"You cannot {action} “{row.bank_id}”: {_quiz_name(quiz, owner)}, could then "
+                f"You cannot {action} “{row.bank_id}”: {quiz_name(quiz, owner)}, could then "
                 f"no longer draw its questions ({'; '.join(broken)}). Change the quiz's rules "
                 "first, or wait until it has closed."
             )

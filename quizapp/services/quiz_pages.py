@@ -207,15 +207,19 @@ def quiz_page(teacher_id: int, quiz_id: int, *, now: dt.datetime, grace: dt.time
 
 def publish_quiz(
     teacher_id: int, quiz_id: int, published: bool | None, *, now: dt.datetime
-) -> None:
+) -> list[str]:
     """Publish the teacher's quiz (the class can start it) or take it back to draft.
 
     ``published`` None (the form was not confirmed) changes nothing; someone else's quiz
-    is a 404 either way.
+    is a 404 either way. Returns why a quiz could not be published (empty when done).
     """
     quiz = require_owned_quiz(quiz_id, teacher_id)
     if published is not None:
-        set_published(quiz, published, now=now)
+        try:
+            set_published(quiz, published, now=now)
+        except QuizError as error:
+            return list(error.problems)
+    return []
 
 
 def attempt_review(teacher_id: int, quiz_id: int, attempt_id: int) -> AttemptReview:

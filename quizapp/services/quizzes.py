@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.domain.generate import Candidate, DrawRule, check_rules
@@ -271,7 +271,22 @@ def _follow_quiz_timing(quiz: Quiz) -> None:
 
 
 def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:
-    """Publish (students of the class can start it) or take it back to draft."""
+    """Publish (students of the class can start it) or take it back to draft.
+
+    Publishing checks the rules against the bank as it is now (questions may have been
+    retired or gone stale since the quiz was saved): a quiz that could not be drawn is
+    not published, and :class:`QuizError` says which rule falls short.
+    """
+    if published:
+        rules = [
+            RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules
+        ]
+        sections = _article_sections(quiz.article_id)
+        problems = check_rules(draw_rules(rules, sections), live_candidates(quiz.article_id))
+        if problems:
+            raise QuizError(
+                [f"“{quiz.title}” cannot be published: its rules cannot be drawn now.", *problems]
+            )
     with unit_of_work():
         quiz.published_at = now if published else None
 
@@ -412,3 +427,64 @@ def _rule_may_draw(rule: QuizRule, candidate: Candidate) -> bool:
     return (rule.section_id is None or rule.section_id == candidate.section_id) and (
         not rule.difficulties or candidate.difficulty in rule.difficulties
     )
+
+
+# ------------------------------------------------------------- what must stay drawable
+
+
+def _when(moment: dt.datetime) -> str:
+    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
+
+
+def quiz_name(quiz: Quiz, owner: str) -> str:
+    """'the quiz "X" of Ms Y's class "Z", open until ...' for messages."""
+    school_class = quiz.school_class
+    whose = f"{owner}'s class “{school_class.name}”" if school_class is not None else owner
+    closes = quiz.closes_at
+    until = f"open until {_when(closes)}" if closes is not None else "open with no closing date"
+    return f"the quiz “{quiz.title}” of {whose}, {until}"
+
+
+def open_quizzes_on(article_id: int, now: dt.datetime) -> list[tuple[Quiz, str]]:
+    """Published class quizzes on the article that have not closed, with owners' names."""
+    rows = db.session.execute(
+        db.select(Quiz, User.name)
+        .join(User, User.id == Quiz.owner_id)
+        .options(selectinload(Quiz.rules), joinedload(Quiz.school_class))
+        .where(
+            Quiz.article_id == article_id,
+            Quiz.kind == QuizKind.ASSESSMENT,
+            Quiz.published_at.is_not(None),
+            or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
+        )
+        .order_by(Quiz.id)
+    ).all()
+    return [(quiz, name) for quiz, name in rows]
+
+
+def quizzes_left_short(
+    article_id: int, before: Sequence[Candidate], after: Sequence[Candidate], now: dt.datetime
+) -> list[str]:
+    """Why a change of the drawable questions (``before`` -> ``after``) is refused.
+
+    One message per open published quiz on the article whose rules could be drawn from
+    ``before`` but not from ``after``, naming the quiz and the rule that falls short.
+    """
+    quizzes = open_quizzes_on(article_id, now)
+    if not quizzes:
+        return []
+    sections = _article_sections(article_id)
+    problems = []
+    for quiz, owner in quizzes:
+        rules = draw_rules(
+            [RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules],
+            sections,
+        )
+        if (broken := check_rules(rules, after)) and not check_rules(rules, before):
+            name = quiz_name(quiz, owner)
+            problems.append(
+                f"{name[0].upper()}{name[1:]}, could then no longer draw its questions "
+                f"({'; '.join(broken)}). Change the quiz's rules first, or wait until it "
+                "has closed."
+            )
+    return problems

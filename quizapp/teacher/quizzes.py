@@ -92,8 +92,12 @@ def quiz_page(quiz_id: int) -> str:
 def publish(quiz_id: int) -> Response:
     """Students of the class can start the quiz (within its open and close times)."""
     confirmed = EmptyForm().validate_on_submit()
-    quiz_pages.publish_quiz(current_user.id, quiz_id, True if confirmed else None, now=utcnow())
-    if confirmed:
+    problems = quiz_pages.publish_quiz(
+        current_user.id, quiz_id, True if confirmed else None, now=utcnow()
+    )
+    for problem in problems:
+        flash(problem, "error")
+    if confirmed and not problems:
         flash("Published: the class can take it now.", "success")
     return redirect(url_for("teacher.quiz_page", quiz_id=quiz_id))
 

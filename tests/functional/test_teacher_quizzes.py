@@ -26,6 +26,7 @@ from quizapp.models import (
     AttemptState,
     FeedbackTiming,
     GradingMethod,
+    Question,
     Quiz,
     SchoolClass,
     User,
@@ -53,6 +54,7 @@ from tests.factories import (
     load_article,
     logged_in_client,
     page_text,
+    section,
     section_rule,
     share_compiled_templates,
     start,
@@ -356,6 +358,39 @@ def _freeze_student_views(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def _start(student: FlaskClient, quiz_id: int) -> TestResponse:
     token = token_for(student, "/student/")
     return student.post(f"/student/quizzes/{quiz_id}/start", data={"csrf_token": token})
+
+
+def test_a_quiz_whose_rules_the_bank_can_no_longer_draw_is_not_published(
+    app: Flask, teacher: FlaskClient, school: School
+) -> None:
+    with app.app_context():
+        grace = db.session.scalar(db.select(User).where(User.email == "grace@example.com"))
+        article = _article(school)
+        quiz_id = create_assessment(
+            grace,
+            db.session.get(SchoolClass, school.class_id),
+            article,
+            rules=[section_rule(article, ECONOMY, 11)],
+            title="All of the economy",
+            publish=False,
+        ).id
+        # Since it was saved, one of the section's questions was retired.
+        economy = section(article, ECONOMY).id
+        question = db.session.scalar(db.select(Question).where(Question.section_id == economy))
+        question.retired_at = NOW
+        db.session.commit()
+    page = f"/teacher/quizzes/{quiz_id}"
+
+    assert press(teacher, page, "Publish").headers["Location"] == page
+
+    html = teacher.get(page).get_data(as_text=True)
+    assert flashes(html)[:2] == [
+        "“All of the economy” cannot be published: its rules cannot be drawn now.",
+        "What are their economic ties?: asks for 11 questions but only 10 are available",
+    ]
+    assert "<strong>Draft</strong>" in html
+    with app.app_context():
+        assert db.session.get(Quiz, quiz_id).published_at is None
 
 
 def test_publish_lets_the_class_start_and_unpublish_stops_new_attempts(

@@ -11,13 +11,15 @@ from quizapp.extensions import db
 from quizapp.models import (
     Article,
     Question,
+    Quiz,
     QuizKind,
     Section,
+    User,
 )
 from quizapp.services import articles, question_authoring
 from quizapp.services.errors import AuthoringError
 from quizapp.services.quizzes import QuizSettings, RuleSpec, create_quiz, live_candidates
-from tests.factories import NOW
+from tests.factories import NOW, create_class
 from tests.integration.authoring_support import (
     ARTICLE_MD,
     TEA,
@@ -94,6 +96,38 @@ def test_update_keeps_sections_by_slug_and_marks_questions_whose_evidence_left(
     back = articles.update_article(article.id, ARTICLE_MD, NOW + dt.timedelta(days=2))
     assert (back.went_stale, back.no_longer_stale) == (0, 1)
     assert db.session.get(Question, moved.id).evidence_stale is False
+
+
+def test_update_that_would_leave_an_open_quiz_short_is_refused_and_saves_nothing(
+    article: Article, teacher_id: int
+) -> None:
+    quoted = save_new(article, teacher_id)  # its evidence: "Dutch traders brought it first."
+    school_class = create_class(db.session.get(User, teacher_id), "Year 9")
+    quiz = create_quiz(
+        owner_id=teacher_id,
+        article_id=article.id,
+        title="Tea quiz",
+        kind=QuizKind.ASSESSMENT,
+        rules=[RuleSpec(question_count=1, section_id=section_id(article, TEA))],
+        settings=QuizSettings(closes_at=NOW + dt.timedelta(days=7)),
+        now=NOW,
+        class_id=school_class.id,
+        publish=True,
+    )
+    text = ARTICLE_MD.replace("Dutch traders brought it first.", "The Dutch were first.")
+
+    with pytest.raises(AuthoringError) as caught:
+        articles.update_article(article.id, text, NOW + dt.timedelta(days=1))
+
+    (problem,) = caught.value.problems
+    assert "The quiz “Tea quiz”" in problem and "could then no longer draw" in problem
+    db.session.expire_all()
+    assert db.session.get(Question, quoted.id).evidence_stale is False
+    assert "Dutch traders brought it first." in db.session.get(Article, article.id).sections[0].body
+    # Once the quiz has closed, the same edit goes through.
+    quiz = db.session.get(Quiz, quiz.id)
+    update = articles.update_article(article.id, text, NOW + dt.timedelta(days=8))
+    assert update.went_stale == 1
 
 
 def test_update_refuses_to_drop_a_section_that_has_questions(
