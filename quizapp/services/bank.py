@@ -26,6 +26,7 @@ from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEventKind, Section
 from quizapp.services.question_authoring import record_event
 from quizapp.services.questions import content_hash, new_version, version_to_domain
+from quizapp.services.quizzes import live_candidates, quizzes_left_short
 from quizapp.services.unit_of_work import unit_of_work
 
 
@@ -86,6 +87,8 @@ def _upsert_article_bank(
         .where(Article.slug == parsed.slug)
         .options(selectinload(Article.sections))
     ).scalar_one_or_none()
+    # What open quizzes could draw before the load: a load must not leave one short.
+    drawable_before = live_candidates(article.id) if article is not None else []
     if article is None:
         article = Article(slug=parsed.slug, created_at=now)
         db.session.add(article)
@@ -157,6 +160,11 @@ def _upsert_article_bank(
                 new_versions=changed,
             )
         )
+    db.session.flush()
+    short = quizzes_left_short(article.id, drawable_before, live_candidates(article.id), now)
+    if short:
+        where = str(root / parsed.slug)
+        raise BankError([BankProblem(where, 0, problem) for problem in short])
     return results
 
 

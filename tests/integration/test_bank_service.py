@@ -6,13 +6,16 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func
 
 from quizapp.domain.bank import BankError, read_bank
 from quizapp.extensions import db
-from quizapp.models import Article, Question, QuestionVersion, Section
+from quizapp.models import Article, Question, QuestionVersion, QuizKind, Section
 from quizapp.services.bank import export_bank, load_bank
+from quizapp.services.quizzes import QuizSettings, RuleSpec, create_quiz
 from tests.conftest import BANK_PATH
+from tests.factories import create_class, create_teacher
 from tests.helpers import (
     ARTICLE_SLUG,
     SECTION_TITLES,
@@ -85,6 +88,42 @@ def test_editing_one_question_adds_a_version_of_that_question_only(tmp_path: Pat
     assert [v.number for v in question.versions] == [1, 2]
     assert question.current_version.prompt.endswith("(revised)")
     assert not question.versions[0].prompt.endswith("(revised)")
+
+
+def test_a_load_that_would_leave_an_open_quiz_short_loads_nothing(tmp_path: Path) -> None:
+    bank = copy_bank(tmp_path / "questions")
+    load_bank(bank, now=NOW)
+    economy_file = section_file(bank, "what-are-their-economic-ties")
+    questions = yaml.safe_load(economy_file.read_text(encoding="utf-8"))
+    hard = [q for q in questions if q.get("difficulty", 2) == 3]
+    assert hard
+    article = db.session.scalar(db.select(Article))
+    economy = db.session.scalar(db.select(Section).where(Section.slug == economy_file.stem))
+    teacher = create_teacher()
+    create_quiz(
+        owner_id=teacher.id,
+        article_id=article.id,
+        title="Hard economics",
+        kind=QuizKind.ASSESSMENT,
+        rules=[RuleSpec(len(hard), economy.id, (3,))],
+        settings=QuizSettings(),
+        now=NOW,
+        class_id=create_class(teacher).id,
+        publish=True,
+    )
+    before = table_counts()
+    # The bank files now call one of those hard questions easy.
+    hard[0]["difficulty"] = 1
+    economy_file.write_text(yaml.safe_dump(questions, allow_unicode=True), encoding="utf-8")
+
+    with pytest.raises(BankError) as caught:
+        load_bank(bank, now=NOW + dt.timedelta(hours=1))
+
+    (problem,) = caught.value.problems
+    assert "The quiz “Hard economics”" in problem.message
+    assert "could then no longer draw its questions" in problem.message
+    db.session.expire_all()
+    assert table_counts() == before
 
 
 def test_a_bad_bank_loads_nothing_and_keeps_what_was_there(tmp_path: Path) -> None:
