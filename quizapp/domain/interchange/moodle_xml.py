@@ -39,7 +39,7 @@ from quizapp.domain.interchange.moodle_xml_syntax import (
     to_number,
 )
 from quizapp.domain.question_types import QUESTION_TYPES, Question, QuestionInvalid
-from quizapp.domain.question_types.base import XmlSources
+from quizapp.domain.question_types.base import FormatUnsupported, XmlSources
 from quizapp.domain.questions import question_from_mapping
 
 __all__ = ["MOODLE_FRACTIONS", "dump_moodle_xml", "html_to_text", "parse_moodle_xml"]
@@ -329,12 +329,11 @@ def dump_moodle_xml(questions: Sequence[Question], *, category: str | None = Non
         reasons: list[str] = []
         if any(_XML_INVALID.search(text) for text in _texts(question)):
             reasons.append("it contains a control character that XML 1.0 cannot carry")
-        qtype = question.moodle_qtype
-        if qtype is None:
-            reasons.append(f"Moodle XML has no form for the {question.type_name} question type")
-            body = ""
-        else:
+        try:
             body = question.moodle_xml_body(reasons)
+        except FormatUnsupported as unsupported:
+            reasons.append(str(unsupported))
+        qtype = question.moodle_qtype
         for reason in reasons:
             problems.append(
                 InterchangeProblem(

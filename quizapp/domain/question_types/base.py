@@ -34,6 +34,7 @@ __all__ = [
     "COMMON_FIELDS",
     "Checker",
     "FieldProblem",
+    "FormatUnsupported",
     "Question",
     "QuestionInvalid",
     "finite_float",
@@ -56,6 +57,10 @@ class FieldProblem:
 
     path: Path
     message: str
+
+
+class FormatUnsupported(LookupError):
+    """A question type has no form in an interchange format; the message names both."""
 
 
 class QuestionInvalid(ValueError):
@@ -442,10 +447,13 @@ class Question(abc.ABC):
     def gift_answer_lines(self) -> list[str]:
         """The lines of the GIFT answer block (one per answer), for types that use lines.
 
-        Only called when :meth:`gift_problem` is None; types with a one-line block
-        override :meth:`gift_answer_block` instead.
+        The export asks only when :meth:`gift_problem` is None; types with a one-line
+        block override :meth:`gift_answer_block` instead. A type with no GIFT form raises
+        :class:`FormatUnsupported` (the default) with the reason.
         """
-        raise NotImplementedError(f"cannot export {self.type_name} questions to GIFT")
+        raise FormatUnsupported(
+            self.gift_problem() or f"GIFT has no form for the {self.type_name} question type"
+        )
 
     def gift_answer_block(self, general_feedback: str) -> str:
         """The whole ``{...}`` answer block, ending with ``general_feedback`` (``####...``)."""
@@ -461,27 +469,33 @@ class Question(abc.ABC):
 
     @classmethod
     def read_gift(cls, reader: GiftReader, answers: GiftSpan) -> dict[str, object]:
-        """The type-specific bank fields (``type`` included) of a GIFT answer block."""
-        raise NotImplementedError(f"cannot import {cls.type_name} questions from GIFT")
+        """The type-specific bank fields (``type`` included) of a GIFT answer block.
+
+        The import asks only a type whose :meth:`gift_reads` claimed the block; a type
+        with no GIFT form raises :class:`FormatUnsupported` (the default).
+        """
+        raise FormatUnsupported(f"GIFT has no form for the {cls.type_name} question type")
 
     # -- Moodle XML
 
     def moodle_xml_body(self, problems: list[str]) -> str:
-        """The type-specific elements of a Moodle XML ``<question>``.
+        """The type-specific elements of a Moodle XML ``<question>`` of :attr:`moodle_qtype`.
 
-        Reasons the question cannot be exported go into ``problems``. Only called when
-        :attr:`moodle_qtype` is set.
+        Reasons this question cannot be exported go into ``problems``; a type with no
+        Moodle XML form raises :class:`FormatUnsupported` (the default), which the export
+        reports by the type's name.
         """
-        raise NotImplementedError(f"cannot export {self.type_name} questions to Moodle XML")
+        raise FormatUnsupported(f"Moodle XML has no form for the {self.type_name} question type")
 
     @classmethod
     def read_moodle_xml(cls, reader: XmlReader, mapping: dict[str, object]) -> XmlSources:
         """Fill the type-specific fields (``type`` included) of ``mapping`` from XML.
 
         Returns the names of the Moodle elements that list fields came from, so
-        validation problems can point at them. Only called for :attr:`moodle_qtypes_read`.
+        validation problems can point at them. The import asks only the type that lists
+        the question's Moodle type in :attr:`moodle_qtypes_read`.
         """
-        raise NotImplementedError(f"cannot import {cls.type_name} questions from Moodle XML")
+        raise FormatUnsupported(f"Moodle XML has no form for the {cls.type_name} question type")
 
 
 def _put(mapping: dict[str, object], obj: Any, name: str) -> None:

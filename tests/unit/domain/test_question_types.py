@@ -7,7 +7,7 @@ Moodle XML) fails here; one sample per type keeps the checks concrete.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pytest
 
@@ -24,6 +24,7 @@ from quizapp.domain.question_types import (
     question_type,
 )
 from quizapp.domain.question_types.answer_fields import AnswerTokens
+from quizapp.domain.question_types.base import FormatUnsupported
 from quizapp.domain.questions import question_from_mapping
 
 # One valid question per type, and a form that answers it fully right.
@@ -151,36 +152,58 @@ def test_unknown_type_names_every_known_one(name: str) -> None:
         question_type(name)
 
 
+class Essay(Question):
+    """A type with no interchange forms, to check what the formats say about it."""
+
+    type_name = "essay"
+
+    @classmethod
+    def parse_fields(
+        cls, data: Mapping[str, object]
+    ) -> tuple[dict[str, object], list[FieldProblem]]:
+        return {}, []
+
+    def grade(self, response: object) -> float:
+        return 0.0
+
+    def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> None:
+        return None
+
+    def check_stored(self, stored: object) -> None:
+        return None
+
+    def describe_stored(self, stored: object) -> str:
+        return ""
+
+    def describe_key(self) -> str:
+        return ""
+
+
+ESSAY = Essay(id="essay-1", prompt="Discuss.")
+
+
 def test_gift_and_xml_say_which_type_they_cannot_export() -> None:
-    class Essay(Question):
-        """A type with no interchange forms, to check the dispatchers' messages."""
-
-        type_name = "essay"
-
-        @classmethod
-        def parse_fields(
-            cls, data: Mapping[str, object]
-        ) -> tuple[dict[str, object], list[FieldProblem]]:
-            return {}, []
-
-        def grade(self, response: object) -> float:
-            return 0.0
-
-        def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> None:
-            return None
-
-        def check_stored(self, stored: object) -> None:
-            return None
-
-        def describe_stored(self, stored: object) -> str:
-            return ""
-
-        def describe_key(self) -> str:
-            return ""
-
-    essay = Essay(id="essay-1", prompt="Discuss.")
-    assert "GIFT has no form for the essay question type" in dump_gift([essay])
+    assert "GIFT has no form for the essay question type" in dump_gift([ESSAY])
     with pytest.raises(
         InterchangeError, match="Moodle XML has no form for the essay question type"
     ):
-        dump_moodle_xml([essay])
+        dump_moodle_xml([ESSAY])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ESSAY.gift_answer_block(""), "GIFT has no form for the essay question type"),
+        (lambda: Essay.read_gift(None, None), "GIFT has no form for the essay question type"),  # type: ignore[arg-type]
+        (lambda: ESSAY.moodle_xml_body([]), "Moodle XML has no form for the essay question type"),
+        (
+            lambda: Essay.read_moodle_xml(None, {}),  # type: ignore[arg-type]
+            "Moodle XML has no form for the essay question type",
+        ),
+    ],
+)
+def test_a_type_asked_for_a_format_it_has_no_form_in_says_so(
+    call: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(FormatUnsupported, match=message):
+        call()
