@@ -1,13 +1,19 @@
-"""Helpers shared by tests: copies of the real bank with one deliberate change."""
+"""Helpers shared by tests: copies of the real bank with one deliberate change, and empty
+databases for tests that build their own schema."""
 
 from __future__ import annotations
 
 import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
-from tests.conftest import BANK_PATH
+from tests.conftest import BANK_PATH, POSTGRES_URL
 
 ARTICLE_SLUG = "china-and-russia-exploring-ties-between-two-authoritarian-powers"
 SECTION_TITLES = (
@@ -70,3 +76,23 @@ def copy_article_as(destination_root: Path, title: str, slug: str) -> Path:
     first_title_line = next(line for line in text.splitlines() if line.startswith("title:"))
     article_md.write_text(text.replace(first_title_line, f'title: "{title}"', 1), encoding="utf-8")
     return destination_root
+
+
+@contextmanager
+def empty_database(sqlite_file: Path, schema_prefix: str) -> Iterator[str]:
+    """The URL of a database with nothing in it: ``sqlite_file``, or, when the tests run
+    on PostgreSQL, a new schema named after ``schema_prefix`` that is dropped afterwards."""
+    if POSTGRES_URL is None:
+        yield f"sqlite:///{sqlite_file}"
+        return
+    schema = f"{schema_prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

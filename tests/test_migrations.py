@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, AttemptState, QuestionVersion, Response
-from tests.conftest import POSTGRES_URL, settings_for
+from tests.conftest import settings_for
 from tests.factories import (
     ECONOMY,
     NOW,
@@ -25,25 +23,14 @@ from tests.factories import (
     create_teacher,
     load_article,
 )
+from tests.helpers import empty_database
 
 
 @pytest.fixture
 def empty_database_url(tmp_path: Path) -> Iterator[str]:
     """A database with nothing in it: a new SQLite file, or a new PostgreSQL schema."""
-    if POSTGRES_URL is None:
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    schema = f"migration_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database(tmp_path / "migrations.sqlite3", "migration_test") as url:
+        yield url
 
 
 @pytest.fixture

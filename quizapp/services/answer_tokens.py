@@ -23,6 +23,7 @@ def attempt_key(attempt_id: int, seed: int) -> bytes:
     return hmac.new(secret, f"attempt:{attempt_id}:{seed}".encode(), hashlib.sha256).digest()
 
 
-def tokens_for(attempt_id: int, seed: int, position: int, question: Question) -> AnswerTokens:
-    """The tokens of the parts (choices, match targets, items) of one attempt question."""
-    return answer_tokens(attempt_key(attempt_id, seed), position, question.shuffled_count())
+def tokens_for(key: bytes, position: int, question: Question) -> AnswerTokens:
+    """The tokens of the parts (choices, match targets, items) of one attempt question,
+    from the attempt's ``attempt_key``."""
+    return answer_tokens(key, position, question.shuffled_count())

@@ -382,11 +382,13 @@ def result_page(
     if _time_is_up(attempt, now, grace, from_phase=DeadlinePhase.ENDING):
         with unit_of_work():
             submit_attempt(attempt, now=now, automatically=True)
-            return ReviewPage(
-                attempt_view(attempt), question_views(attempt, _held_back(attempt, now))
-            )
+            return _review(attempt, now)
     if attempt.state is AttemptState.IN_PROGRESS:
         return None
+    return _review(attempt, now)
+
+
+def _review(attempt: Attempt, now: dt.datetime) -> ReviewPage:
     return ReviewPage(attempt_view(attempt), question_views(attempt, _held_back(attempt, now)))
 
 

@@ -25,14 +25,13 @@ from quizapp.models import (
     QuestionVersion,
     Quiz,
     QuizKind,
-    QuizRule,
     ReviewCard,
 )
 from quizapp.models.attempts import IN_PROGRESS_WHERE
 from quizapp.services.attempts import AttemptError, finalise_expired_attempts
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import version_to_domain
-from quizapp.services.quizzes import RuleSpec, deadline_for, draw_rules, live_candidates
+from quizapp.services.quizzes import deadline_for, live_candidates, quiz_draw_rules
 from quizapp.services.unit_of_work import unit_of_work
 
 _system_random = random.SystemRandom()
@@ -164,10 +163,7 @@ def start_attempt(
             else _ranked_for_assessment(candidates, student_id)
         )
         sections = {s.id: s for s in quiz.article.sections}
-        rules = draw_rules(
-            [_rule_spec(rule) for rule in quiz.rules],
-            sections,
-        )
+        rules = quiz_draw_rules(quiz, sections)
         seed = (rng or _system_random).getrandbits(62)
         draw_random = random.Random(seed)
         try:
@@ -248,11 +244,3 @@ def start_attempt(
                 )
             )
     return attempt
-
-
-def _rule_spec(rule: QuizRule) -> RuleSpec:
-    return RuleSpec(
-        question_count=rule.question_count,
-        section_id=rule.section_id,
-        difficulties=tuple(rule.difficulties),
-    )

@@ -36,7 +36,7 @@ from quizapp.models import (
     ReviewCard,
     Section,
 )
-from quizapp.services.answer_tokens import tokens_for
+from quizapp.services.answer_tokens import attempt_key, tokens_for
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
@@ -74,11 +74,11 @@ class DrawnQuestion:
 
 def drawn_questions(attempt: Attempt) -> list[DrawnQuestion]:
     """The attempt's questions in order, with their domain objects (no queries if loaded)."""
+    key = attempt_key(attempt.id, attempt.seed)
     items = []
     for row in attempt.questions:
         question = version_to_domain(row.question_version, row.question_version.question.bank_id)
-        tokens = tokens_for(attempt.id, attempt.seed, row.position, question)
-        items.append(DrawnQuestion(row, question, tokens))
+        items.append(DrawnQuestion(row, question, tokens_for(key, row.position, question)))
     return items
 
 

@@ -38,10 +38,9 @@ from quizapp.models import (
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.questions import content_hash, new_version
 from quizapp.services.quizzes import (
-    RuleSpec,
-    draw_rules,
     live_candidates,
     open_quizzes_on,
+    quiz_draw_rules,
     quiz_name,
 )
 from quizapp.services.unit_of_work import unit_of_work
@@ -420,10 +419,7 @@ def protect_open_quizzes(
     }
     problems = []
     for quiz, owner in quizzes:
-        rules = draw_rules(
-            [RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules],
-            sections,
-        )
+        rules = quiz_draw_rules(quiz, sections)
         drawn = this is not None and any(rule.matches(this) for rule in rules)
         if drawn and replacement is None and quiz.owner_id != actor_id:
             problems.append(

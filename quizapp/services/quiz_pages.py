@@ -20,10 +20,10 @@ from quizapp.services.quizzes import (
     QuizError,
     QuizSettings,
     QuizSpec,
-    RuleSpec,
     create_quiz,
     parse_extra_time,
     require_owned_quiz,
+    rule_spec,
     section_question_counts,
     set_published,
     update_quiz,
@@ -103,10 +103,7 @@ def _spec_of(quiz: Quiz) -> QuizSpec:
     return QuizSpec(
         title=quiz.title,
         class_id=quiz.class_id,
-        rules=tuple(
-            RuleSpec(rule.question_count, rule.section_id, tuple(rule.difficulties))
-            for rule in quiz.rules
-        ),
+        rules=tuple(rule_spec(rule) for rule in quiz.rules),
         time_limit_seconds=quiz.time_limit_seconds,
         attempts_allowed=quiz.attempts_allowed,
         grading_method=quiz.grading_method.value,

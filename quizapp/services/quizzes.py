@@ -131,6 +131,16 @@ def draw_rules(rules: Sequence[RuleSpec], sections: dict[int, Section]) -> list[
     ]
 
 
+def rule_spec(rule: QuizRule) -> RuleSpec:
+    """A stored rule as plain values."""
+    return RuleSpec(rule.question_count, rule.section_id, tuple(rule.difficulties))
+
+
+def quiz_draw_rules(quiz: Quiz, sections: dict[int, Section]) -> list[DrawRule]:
+    """The quiz's stored rules as the domain's draw rules, labelled by ``sections``."""
+    return draw_rules([rule_spec(rule) for rule in quiz.rules], sections)
+
+
 def _article_sections(article_id: int) -> dict[int, Section]:
     return {
         s.id: s
@@ -278,11 +288,8 @@ def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:
     not published, and :class:`QuizError` says which rule falls short.
     """
     if published:
-        rules = [
-            RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules
-        ]
-        sections = _article_sections(quiz.article_id)
-        problems = check_rules(draw_rules(rules, sections), live_candidates(quiz.article_id))
+        rules = quiz_draw_rules(quiz, _article_sections(quiz.article_id))
+        problems = check_rules(rules, live_candidates(quiz.article_id))
         if problems:
             raise QuizError(
                 [f"“{quiz.title}” cannot be published: its rules cannot be drawn now.", *problems]
@@ -476,10 +483,7 @@ def quizzes_left_short(
     sections = _article_sections(article_id)
     problems = []
     for quiz, owner in quizzes:
-        rules = draw_rules(
-            [RuleSpec(r.question_count, r.section_id, tuple(r.difficulties)) for r in quiz.rules],
-            sections,
-        )
+        rules = quiz_draw_rules(quiz, sections)
         if (broken := check_rules(rules, after)) and not check_rules(rules, before):
             name = quiz_name(quiz, owner)
             problems.append(

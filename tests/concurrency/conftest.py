@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -32,13 +31,12 @@ from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from quizapp import create_app
 from quizapp.extensions import db
-from tests.conftest import POSTGRES_URL, REPO_ROOT, settings_for
+from tests.conftest import REPO_ROOT, settings_for
 from tests.factories import PASSWORD, csrf_token
+from tests.helpers import empty_database
 
 WORKERS = 4
 STARTUP_TIMEOUT_S = 60
@@ -173,20 +171,8 @@ def unique_email(stem: str) -> str:
 @pytest.fixture(scope="module")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An empty database for the module: a SQLite file, or a new PostgreSQL schema."""
-    if POSTGRES_URL is None:
-        yield f"sqlite:///{tmp_path_factory.mktemp('races') / 'races.sqlite3'}"
-        return
-    schema = f"races_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with empty_database(tmp_path_factory.mktemp("races") / "races.sqlite3", "races") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
