@@ -238,16 +238,18 @@ def save_answer(
         if late:
             submit_attempt(attempt, now=now, automatically=True)
         else:
-            response = _store_answer(attempt, item, answer, now=now, check=check)
+            response = store_answer(attempt, item, answer, now=now, check=check)
     if late:
         # Raised once the submission is committed (or left to the caller's unit of work).
         raise AttemptError(TIME_IS_UP)
     return response
 
 
-def _store_answer(
+def store_answer(
     attempt: Attempt, item: DrawnQuestion, answer: object | None, *, now: dt.datetime, check: bool
 ) -> Response:
+    """The write of ``save_answer``, for a caller that holds the attempt's lock already and
+    has checked that it is in progress (``attempt_slot.load_slot(for_update=True)``)."""
     # INSERT ... ON CONFLICT (attempt_question_id) DO UPDATE: the first save of a question
     # and any later one are the same statement, whoever comes first. A checked answer is
     # final: the WHERE keeps it, and then no row comes back.
