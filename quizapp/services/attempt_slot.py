@@ -14,9 +14,10 @@ attempt with ``attempts.attempt_query`` instead.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import String, cast, func
+from sqlalchemy import ScalarSelect, Select, String, bindparam, cast, func
 from sqlalchemy.orm import contains_eager, joinedload
 
 from quizapp.extensions import db
@@ -47,27 +48,64 @@ class Slot:
         return self.item.row.attempt
 
 
-def _question_count(attempt_id: object) -> object:
+def _question_count() -> ScalarSelect[int]:
     counted = db.aliased(AttemptQuestion)
     return (
         db.select(func.count(counted.id))
-        .where(counted.attempt_id == attempt_id)
+        .where(counted.attempt_id == Attempt.id)
         .correlate(Attempt)
         .scalar_subquery()
     )
 
 
-def _answered_positions(attempt_id: object) -> object:
+def _answered_positions() -> ScalarSelect[str | None]:
     # A saved answer is stored only once it passed validation, and an unanswered form is
     # stored as NULL (``answers.read_answer``), so "has a non-null answer" is "answered".
     answered = db.aliased(AttemptQuestion)
     return (
         db.select(func.aggregate_strings(cast(answered.position, String), ","))
         .join(Response, Response.attempt_question_id == answered.id)
-        .where(answered.attempt_id == attempt_id, Response.answer.is_not(None))
+        .where(answered.attempt_id == Attempt.id, Response.answer.is_not(None))
         .correlate(Attempt)
         .scalar_subquery()
     )
+
+
+@functools.cache
+def _slot_query(for_update: bool) -> Select[AttemptQuestion, int, str | None]:
+    """``load_slot``'s statement, built once per worker: building it and working out its
+    cache key cost more than running it, so the ids come in as bound parameters."""
+    query = (
+        db.select(
+            AttemptQuestion,
+            _question_count(),
+            _answered_positions(),
+        )
+        .join(AttemptQuestion.attempt)
+        .where(
+            Attempt.id == bindparam("attempt_id"),
+            Attempt.student_id == bindparam("student_id"),
+            AttemptQuestion.position == bindparam("position"),
+        )
+        .options(
+            contains_eager(AttemptQuestion.attempt).joinedload(Attempt.quiz),
+            joinedload(AttemptQuestion.response),
+            joinedload(AttemptQuestion.question_version)
+            .load_only(
+                QuestionVersion.id, QuestionVersion.question_id, QuestionVersion.content_hash
+            )
+            .joinedload(QuestionVersion.question)
+            .load_only(Question.id, Question.bank_id, Question.section_id)
+            .joinedload(Question.section)
+            .load_only(Section.id, Section.title, Section.article_id)
+            .joinedload(Section.article),
+        )
+    )
+    if for_update:
+        # The attempt's row only: the rest is read, not written, and PostgreSQL refuses
+        # FOR UPDATE on the nullable side of the outer joins.
+        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
+    return query
 
 
 # What ``load_slot`` leaves unread until a worker first builds the version's question.
@@ -86,35 +124,8 @@ def load_slot(
     """
     if for_update:
         take_write_lock()
-    query = (
-        db.select(
-            AttemptQuestion,
-            _question_count(Attempt.id),
-            _answered_positions(Attempt.id),
-        )
-        .join(AttemptQuestion.attempt)
-        .where(
-            Attempt.id == attempt_id,
-            Attempt.student_id == student_id,
-            AttemptQuestion.position == position,
-        )
-        .options(
-            contains_eager(AttemptQuestion.attempt).joinedload(Attempt.quiz),
-            joinedload(AttemptQuestion.response),
-            joinedload(AttemptQuestion.question_version)
-            .load_only(
-                QuestionVersion.id, QuestionVersion.question_id, QuestionVersion.content_hash
-            )
-            .joinedload(QuestionVersion.question)
-            .load_only(Question.id, Question.bank_id, Question.section_id)
-            .joinedload(Question.section)
-            .load_only(Section.id, Section.title, Section.article_id)
-            .joinedload(Section.article),
-        )
-    )
-    if for_update:
-        query = query.with_for_update(of=Attempt).execution_options(populate_existing=True)
-    found = db.session.execute(query).one_or_none()
+    params = {"attempt_id": attempt_id, "student_id": student_id, "position": position}
+    found = db.session.execute(_slot_query(for_update), params).one_or_none()
     if found is None:
         return None
     row, total, answered = found
