@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
 import threading
 import time
@@ -56,7 +55,8 @@ def row(label: str, result: WrkResult, ceiling: WrkResult | None = None) -> str:
     share = f"{100 * result.requests_per_s / ceiling.requests_per_s:5.0f}%" if ceiling else "     "
     return (
         f"  {label:<34} {result.requests_per_s:8.0f}/s  p50 {result.p50_ms:6.1f}  "
-        f"p95 {result.p95_ms:6.1f}  p99 {result.p99_ms:6.1f} ms  {share}  failures {result.failures}"
+        f"p95 {result.p95_ms:6.1f}  p99 {result.p99_ms:6.1f} ms  {share}  "
+        f"failures {result.failures}"
     )
 
 
@@ -140,7 +140,9 @@ def bench_ceiling(data: Data, workdir: Path, args: argparse.Namespace) -> None:
 def bench_length(data: Data, workdir: Path, args: argparse.Namespace) -> None:
     count = 16
     with serving(quizapp_server(data)) as ours:
-        short_pages, short_saves = attempt_plans(data, ours.port, "20 questions", data.students[:count])
+        short_pages, short_saves = attempt_plans(
+            data, ours.port, "20 questions", data.students[:count]
+        )
         long_pages, long_saves = attempt_plans(
             data, ours.port, "100 questions", data.students[count : 2 * count]
         )
@@ -166,6 +168,42 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def exam_start(students: list[Student], quiz_id: int, seed: int) -> tuple[list[float], list[str]]:
+    """Every student presses Start at a moment spread over one second; returns the times
+    from each press to a rendered first question, and what went wrong."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    begin = time.monotonic() + 1.0
+    moments = sorted(random.Random(seed).uniform(0, 1) for _ in students)
+
+    def press(student: Student, moment: float) -> None:
+        time.sleep(max(0.0, begin + moment - time.monotonic()))
+        pressed = time.monotonic()
+        try:
+            reply = student.start(quiz_id)
+            page = student.request("GET", reply.location or "/")
+        except OSError as error:
+            with lock:
+                errors.append(repr(error))
+            return
+        took = time.monotonic() - pressed
+        with lock:
+            if reply.status == 302 and page.status == 200 and "Question 1 of" in page.body:
+                latencies.append(took)
+            else:
+                errors.append(f"{reply.status}/{page.status}")
+
+    threads = [
+        threading.Thread(target=press, args=pair) for pair in zip(students, moments, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors
+
+
 def bench_exam_start(data: Data, workdir: Path, args: argparse.Namespace) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print("\nExam start: students press Start within one second (evenly spread)")
@@ -175,38 +213,7 @@ def bench_exam_start(data: Data, workdir: Path, args: argparse.Namespace) -> Non
         for size in sizes:
             students = logged_in(ours.port, data.students[offset : offset + size])
             offset += size
-            quiz_id = data.quizzes[f"exam {size}"]
-            latencies: list[float] = []
-            errors: list[str] = []
-            lock = threading.Lock()
-            begin = time.monotonic() + 1.0
-            rng = random.Random(size)
-            moments = sorted(rng.uniform(0, 1) for _ in students)
-
-            def press(student: Student, moment: float, quiz_id: int = quiz_id) -> None:
-                time.sleep(max(0.0, begin + moment - time.monotonic()))
-                pressed = time.monotonic()
-                try:
-                    reply = student.start(quiz_id)
-                    page = student.request("GET", reply.location or "/")
-                    ok = reply.status == 302 and page.status == 200 and "Question 1 of" in page.body
-                except OSError as error:
-                    ok, page = False, None
-                    with lock:
-                        errors.append(repr(error))
-                with lock:
-                    if ok:
-                        latencies.append(time.monotonic() - pressed)
-                    elif page is not None:
-                        errors.append(f"{reply.status}/{page.status}")
-
-            threads = [
-                threading.Thread(target=press, args=(s, m)) for s, m in zip(students, moments, strict=True)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            latencies, errors = exam_start(students, data.quizzes[f"exam {size}"], seed=size)
             print(
                 f"  {size:5d} students: p50 {1000 * percentile(latencies, 0.5):7.0f} ms  "
                 f"p99 {1000 * percentile(latencies, 0.99):7.0f} ms  "
@@ -255,7 +262,10 @@ def bench_attempts(data: Data, workdir: Path, args: argparse.Namespace) -> None:
             list(pool.map(sit, students))
         elapsed = time.monotonic() - began
     print(f"\nWhole attempts: {count} students at once, each start + 20 x (page, save) + submit")
-    print(f"  {count / elapsed * 60:.0f} attempts per minute ({elapsed:.1f} s), failures {len(failures)}")
+    print(
+        f"  {count / elapsed * 60:.0f} attempts per minute ({elapsed:.1f} s), "
+        f"failures {len(failures)}"
+    )
     for step, values in steps.items():
         print(
             f"  {step:<7} p50 {1000 * percentile(values, 0.5):6.1f} ms  "
@@ -287,10 +297,15 @@ def main() -> None:
     students = max(sum(sizes), 2 * max(int(c) for c in args.connections.split(",")), args.students)
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        url = os.environ.get("QUIZAPP_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+        url = (
+            os.environ.get("QUIZAPP_BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
+        )
         began = time.monotonic()
         data = prepare(url, students, quizzes, workdir)
-        print(f"Prepared {students} students on {url.split(':')[0]} in {time.monotonic() - began:.1f} s")
+        print(
+            f"Prepared {students} students on {url.split(':')[0]} "
+            f"in {time.monotonic() - began:.1f} s"
+        )
         for name in BENCHES if args.which == "all" else [args.which]:
             BENCHES[name](data, workdir, args)
 

@@ -34,6 +34,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
+from flask import Flask  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import insert  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
@@ -90,7 +91,7 @@ class Data:
     quizzes: dict[str, int] = field(default_factory=dict)
 
 
-def app_for(database_url: str):  # noqa: ANN201 - a Flask app
+def app_for(database_url: str) -> Flask:
     return create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET_KEY})
 
 
@@ -145,7 +146,9 @@ def answer_forms(database_url: str, attempt_id: int) -> list[dict[str, list[str]
     with app.app_context():
         query = attempt_query().where(Attempt.id == attempt_id)
         attempt = db.session.execute(query).scalar_one()
-        return [answer_form(item, correct_answer(item.question)) for item in drawn_questions(attempt)]
+        return [
+            answer_form(item, correct_answer(item.question)) for item in drawn_questions(attempt)
+        ]
 
 
 # ----------------------------------------------------------------------------- the servers
@@ -160,7 +163,8 @@ class Server:
         command += ["--access-logfile", "-", "--backlog", "2048", app_path]
         if shutil.which("taskset"):
             command = ["taskset", "-c", SERVER_CPUS, *command]
-        self.log = tempfile.TemporaryFile()
+        # The server's stderr, read back if it fails to start; closed by ``stop``.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             command,
             cwd=cwd,
@@ -187,6 +191,7 @@ class Server:
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
+        self.log.close()
 
 
 def quizapp_server(data: Data) -> Server:
@@ -256,9 +261,7 @@ class Student:
         self.token = csrf_token(self.request("GET", "/student/").body)
 
     def start(self, quiz_id: int) -> Reply:
-        return self.request(
-            "POST", f"/student/quizzes/{quiz_id}/start", {"csrf_token": self.token}
-        )
+        return self.request("POST", f"/student/quizzes/{quiz_id}/start", {"csrf_token": self.token})
 
     def autosave(self, attempt_id: int, position: int, form: dict) -> Reply:
         path = f"/student/attempts/{attempt_id}/questions/{position}/autosave"
@@ -319,13 +322,16 @@ def run_wrk(
     for plan in plans:
         steps = []
         for method, path, headers, body in plan:
-            header_lua = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items())
-            steps.append(
-                f"{{{lua_string(method)}, {lua_string(path)}, {{{header_lua}}}, {lua_string(body)}}}"
+            header_lua = ", ".join(
+                f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items()
             )
+            fields = [lua_string(method), lua_string(path), f"{{{header_lua}}}", lua_string(body)]
+            steps.append("{" + ", ".join(fields) + "}")
         entries.append("{" + ", ".join(steps) + "}")
     script = (
-        "local plans = {" + ",\n".join(entries) + "}\n"
+        "local plans = {"
+        + ",\n".join(entries)
+        + "}\n"
         + """
 local count = 0
 function setup(thread)
@@ -359,12 +365,16 @@ end
     if shutil.which("taskset"):
         command = ["taskset", "-c", ",".join(map(str, sorted(LOAD_CPUS))), *command]
     try:
-        finished = subprocess.run(command, capture_output=True, text=True, check=False)  # its output says what failed
+        finished = subprocess.run(
+            command, capture_output=True, text=True, check=False
+        )  # its output says what failed
     finally:
         os.unlink(handle.name)
     results = [line for line in finished.stdout.splitlines() if line.startswith("RESULT ")]
     if not results:
-        raise RuntimeError(f"wrk gave no figures: {finished.stdout[-1000:]} {finished.stderr[-1000:]}")
+        raise RuntimeError(
+            f"wrk gave no figures: {finished.stdout[-1000:]} {finished.stderr[-1000:]}"
+        )
     line = results[0]
     figures = json.loads(line[len("RESULT ") :])
     return WrkResult(

@@ -124,7 +124,7 @@ def deadline_phase(
     return DeadlinePhase.OVER
 
 
-def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
+def is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
     return (
         attempt.state is AttemptState.IN_PROGRESS
         and deadline_phase(attempt.deadline_at, now, grace) is DeadlinePhase.OVER
@@ -138,7 +138,7 @@ def get_student_attempt(
     attempt = db.session.execute(
         attempt_query().where(Attempt.id == attempt_id, Attempt.student_id == student_id)
     ).scalar_one_or_none()
-    if attempt is not None and _is_expired(attempt, now, grace):
+    if attempt is not None and is_expired(attempt, now, grace):
         submit_attempt(attempt, now=now, automatically=True)
     return attempt
 
@@ -157,7 +157,7 @@ def finalise_expired_attempts(
     are, this is one unit of work (one commit, or none inside a caller's).
     """
     # The SQL filter is the deadline rule's OVER phase (now > deadline + grace), so only
-    # candidates are loaded; ``_is_expired`` then decides with the rule itself.
+    # candidates are loaded; ``is_expired`` then decides with the rule itself.
     query = attempt_query().where(
         Attempt.state == AttemptState.IN_PROGRESS,
         Attempt.deadline_at.is_not(None),
@@ -170,7 +170,7 @@ def finalise_expired_attempts(
     # Locked one by one in id order, so two requests finalising overlapping sets (a
     # student's dashboard, a teacher's report) cannot wait for each other in a circle.
     query = query.order_by(Attempt.id)
-    expired = [a for a in db.session.execute(query).scalars() if _is_expired(a, now, grace)]
+    expired = [a for a in db.session.execute(query).scalars() if is_expired(a, now, grace)]
     if expired:
         # Only when there is something to finalise: a page that merely reads commits nothing.
         with unit_of_work():
@@ -235,7 +235,7 @@ def save_answer(
         lock_attempt(attempt)
         if attempt.state is not AttemptState.IN_PROGRESS:
             raise AttemptError("This attempt has been submitted; answers can no longer change.")
-        late = _is_expired(attempt, now, grace)
+        late = is_expired(attempt, now, grace)
         if late:
             submit_attempt(attempt, now=now, automatically=True)
         else:
