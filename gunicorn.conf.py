@@ -8,19 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Config
 
-def post_worker_init(worker: Any) -> None:
-    """Say once per start when each worker keeps its own rate-limit counts."""
-    # The first worker spawned has age 1; replacements count on, so this runs once.
-    if worker.age != 1:
-        return
-    config = getattr(worker.wsgi, "config", None)
-    if config is None:
-        return
-    from quizapp.rate_limit import per_worker_counts_warning
+from quizapp.config import load_settings
+from quizapp.rate_limit import per_worker_counts_warning
 
+
+def when_ready(server: Any) -> None:
+    """Say once, before the workers start, when each will keep its own rate-limit counts."""
+    # The settings the app will read (defaults, then QUIZAPP_* variables), read here in
+    # the master so that the warning comes once per start, not once per worker.
+    settings = Config(".")
+    load_settings(settings)
     warning = per_worker_counts_warning(
-        str(config.get("RATELIMIT_STORAGE_URI", "")), worker.cfg.workers
+        str(settings["RATELIMIT_STORAGE_URI"]), int(server.cfg.workers)
     )
     if warning:
-        worker.log.warning(warning)
+        server.log.warning(warning)

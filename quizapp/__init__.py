@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import (
     DEFAULT_SQLITE_FILE,
-    DefaultConfig,
+    load_settings,
     normalise_database_url,
     resolve_secret_key,
 )
@@ -20,8 +20,7 @@ from quizapp.config import (
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then ``QUIZAPP_*`` variables, then ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(DefaultConfig)
-    app.config.from_prefixed_env(prefix="QUIZAPP")
+    load_settings(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
     _configure_database(app)

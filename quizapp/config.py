@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+from flask import Config
+
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_FILE = "quizapp.sqlite3"
 
@@ -53,6 +55,16 @@ class DefaultConfig:
     DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.
     ANSWER_GRACE_SECONDS = 15
+
+
+def load_settings(config: Config) -> None:
+    """The defaults above, then the ``QUIZAPP_*`` environment variables, into ``config``.
+
+    ``create_app`` starts from this; gunicorn.conf.py reads it to check the settings before
+    any worker has built the app.
+    """
+    config.from_object(DefaultConfig)
+    config.from_prefixed_env(prefix="QUIZAPP")
 
 
 def normalise_database_url(url: str) -> str:
