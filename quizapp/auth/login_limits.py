@@ -52,7 +52,8 @@ R = TypeVar("R")
 
 
 def client_network() -> str:
-    """The client's address as counted: IPv4 as is, IPv6 as its /64 network.
+    """The client's address as counted: IPv4 as is (also when IPv6-mapped), IPv6 as its
+    /64 network.
 
     ``request.remote_addr`` is the connecting peer unless ``TRUSTED_PROXY_COUNT`` lets
     ProxyFix take it from X-Forwarded-For.
@@ -62,7 +63,10 @@ def client_network() -> str:
         parsed = ipaddress.ip_address(address)
     except ValueError:
         return address or "unknown"
-    if parsed.version == 6:
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            # An IPv4 client of a server listening on [::]: the IPv4 address it is.
+            return str(parsed.ipv4_mapped)
         network = ipaddress.ip_network(f"{parsed}/{IPV6_NETWORK_PREFIX}", strict=False)
         return str(network)
     return str(parsed)

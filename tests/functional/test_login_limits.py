@@ -193,6 +193,22 @@ def test_addresses_in_one_ipv6_64_count_as_one_address(app: Flask, ada: str) -> 
     assert other_network.status_code == 302
 
 
+def test_ipv4_clients_seen_as_ipv6_mapped_addresses_count_one_by_one(app: Flask, ada: str) -> None:
+    # A server listening on [::] sees IPv4 clients as ::ffff:a.b.c.d, all in one /64.
+    app.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per hour"
+    client = app.test_client()
+    token = token_for(client)
+    for n in range(3):
+        reply = _post_login(client, token, ada, f"{WRONG_PASSWORD} {n}", f"::ffff:{ATTACKER}")
+        assert reply.status_code == 200
+
+    same_client = _post_login(client, token, ada, PASSWORD, ATTACKER)
+    other_client = _post_login(client, token, ada, PASSWORD, f"::ffff:{OWNER_AT_HOME}")
+
+    assert same_client.status_code == 429
+    assert other_client.status_code == 302
+
+
 # --------------------------------------------------------------------------- proxies
 
 
