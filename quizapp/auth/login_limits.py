@@ -115,15 +115,16 @@ def forget_refused_logins() -> None:
     The address's count stays: it measures what comes from the address, not who succeeds.
     """
     pair_key = _pair_key()
+    counts = limiter.limiter
     for counted in limiter.current_limits:
         if pair_key not in counted.request_args:
             continue
         try:
-            limiter.limiter.clear(counted.limit, *counted.request_args)
-        except Exception:
-            # The storage is unreachable: the count expires on its own, and the owner is
-            # already in. Losing the log-in over this would be worse.
-            logger.exception("could not clear the refused log-ins of a pair")
+            counts.clear(counted.limit, *counted.request_args)
+        except counts.storage.base_exceptions:
+            # The storage stopped answering since the check: the count expires on its own,
+            # and failing a log-in that succeeded would be worse.
+            logger.exception("could not clear the refused log-ins of an account and address")
 
 
 def _retry_text() -> str:
@@ -138,7 +139,7 @@ def _retry_text() -> str:
 
 def too_many_refused_logins(error: TooManyRequests) -> tuple[str | Response, int]:
     """The 429 of a log-in limit: which count was reached, and when to try again."""
-    message = error.description or ADDRESS_MESSAGE
+    message = str(error.description)
     retry_text = _retry_text()
     if wants_json():
         return jsonify(error=error.name, message=f"{message} Try again in {retry_text}."), 429
