@@ -132,6 +132,8 @@ def test_a_student_continues_an_attempt_across_both_servers(site: Site) -> None:
     on(browser, site.a)
     confirm = browser.get(f"{base}/submit")
     assert confirm.status == 200
+    # A reads what B saved.
+    assert f"You have answered all {len(forms)} questions." in confirm.body
     submitted = browser.request("POST", f"{base}/submit", {"csrf_token": csrf_token(confirm.body)})
     assert (submitted.status, submitted.location) == (302, base)
     assert on(browser, site.b).get(base).status == 200
