@@ -358,6 +358,8 @@ function done(summary, latency, requests)
 end
 """
     )
+    if not shutil.which("wrk"):
+        raise SystemExit("The HTTP benchmarks need wrk (Debian: apt-get install wrk).")
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(script)
     command = ["wrk", "-t", str(connections), "-c", str(connections), "-d", f"{duration_s}s"]
