@@ -82,10 +82,7 @@ def fault_message(fault: DatabaseFault, method: str) -> str:
     """What the person is told: what is wrong, what became of what they sent, what to do."""
     if method in ("GET", "HEAD"):
         return f"{fault.value}. Please try again in a minute."
-    return (
-        f"{fault.value}, so what you sent was not saved. Answers saved earlier are safe. "
-        "Please try again in a minute."
-    )
+    return f"{fault.value}, so what you sent was not saved. Answers saved earlier are safe."
 
 
 def wants_json() -> bool:
