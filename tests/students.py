@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 import time
 from dataclasses import dataclass, field
+
+from flask import Flask
 
 from quizapp.extensions import db
 from quizapp.models import Article, Attempt, AttemptQuestion, AttemptState, SchoolClass, User
@@ -116,6 +119,8 @@ class SimulatedStudent:
     choices: list[tuple[Choice, Choice]] = field(default_factory=list)
     # Per position, the last answer the server said it saved.
     acknowledged: dict[int, Choice] = field(default_factory=dict)
+    # Every acknowledged save in order: (position, answer).
+    history: list[tuple[int, Choice]] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     # Requests that got no answer at all (the worker died under them).
     died: int = 0
@@ -150,6 +155,7 @@ class SimulatedStudent:
         )
         if reply.status == 200 and json.loads(reply.body).get("status") == "saved":
             self.acknowledged[position] = choice
+            self.history.append((position, choice))
         return reply
 
     def autosave_until_saved(self, position: int, choice: Choice, tries: int = 20) -> None:
@@ -177,6 +183,16 @@ class SimulatedStudent:
         return reply
 
 
+def keep_saving(student: SimulatedStudent, stop: threading.Event) -> None:
+    """Answer question after question, flipping between a wrong and the right answer,
+    until ``stop`` is set."""
+    rounds = 0
+    while not stop.is_set():
+        for position, (wrong, right) in enumerate(student.choices, start=1):
+            student.autosave_until_saved(position, right if (rounds + position) % 2 else wrong)
+        rounds += 1
+
+
 @dataclass(frozen=True)
 class StoredAttempt:
     """An attempt as the database holds it: state, answers and grades per position."""
@@ -189,9 +205,9 @@ class StoredAttempt:
     rows_per_position: dict[int, int]
 
 
-def stored_attempt(server: Server, attempt_id: int) -> StoredAttempt:
-    """Read the attempt back from the database (fresh, in-process)."""
-    with server.app.app_context():
+def stored_attempt(app: Flask, attempt_id: int) -> StoredAttempt:
+    """Read the attempt back from ``app``'s database (fresh, in-process)."""
+    with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None, attempt_id
         rows = db.session.execute(

@@ -88,7 +88,7 @@ def _sit_through(server: Server, fault: AbstractContextManager[object], says: st
         assert latecomer.browser is not None
         assert latecomer.browser.post(f"/student/quizzes/{school.quiz_id}/start").status == 503
         for student in sitting:
-            stored = stored_attempt(server, student.attempt_id)
+            stored = stored_attempt(server.app, student.attempt_id)
             assert stored.state is AttemptState.IN_PROGRESS
             assert_acknowledged_answers_stored(student, stored)
 
@@ -97,7 +97,7 @@ def _sit_through(server: Server, fault: AbstractContextManager[object], says: st
         assert student.autosave(3, student.choices[2][1]).status == 200
         submitted = student.submit()
         assert (submitted.status, submitted.location) == (302, student.base)
-        assert_graded_as_acknowledged(student, stored_attempt(server, student.attempt_id))
+        assert_graded_as_acknowledged(student, stored_attempt(server.app, student.attempt_id))
     latecomer.start()
     replies = [reply for student in students for reply in student.replies]
     assert {reply.status for reply in replies if reply.status >= 500} == {503}

@@ -29,6 +29,7 @@ from tests.students import (
     assert_acknowledged_answers_stored,
     assert_graded_as_acknowledged,
     enrol_students,
+    keep_saving,
     open_school,
     server_errors,
     stored_attempt,
@@ -49,15 +50,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         serve(url, tmp_path / "gunicorn.log", workers=WORKERS) as running,
     ):
         yield running
-
-
-def _keep_saving(student: SimulatedStudent, stop: threading.Event) -> None:
-    """Answer question after question, flipping between a wrong and the right answer."""
-    rounds = 0
-    while not stop.is_set():
-        for position, (wrong, right) in enumerate(student.choices, start=1):
-            student.autosave_until_saved(position, right if (rounds + position) % 2 else wrong)
-        rounds += 1
 
 
 def _kill_a_worker_under_load(server: Server, students: list[SimulatedStudent]) -> int:
@@ -91,7 +83,7 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(server: Server) -> 
 
     stop = threading.Event()
     with ThreadPoolExecutor(max_workers=STUDENTS) as pool:
-        load = [pool.submit(_keep_saving, student, stop) for student in students]
+        load = [pool.submit(keep_saving, student, stop) for student in students]
         try:
             time.sleep(LOAD_AFTER_KILL_S)
             kills = _kill_a_worker_under_load(server, students)
@@ -101,7 +93,7 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(server: Server) -> 
     died = sum(student.died for student in students)
     # The load has stopped: what each student was last told is saved is what is stored.
     for student in students:
-        assert_acknowledged_answers_stored(student, stored_attempt(server, student.attempt_id))
+        assert_acknowledged_answers_stored(student, stored_attempt(server.app, student.attempt_id))
 
     with ThreadPoolExecutor(max_workers=STUDENTS) as pool:
         resumed = [pool.submit(_resume_and_submit, student) for student in students]
@@ -114,7 +106,7 @@ def test_a_worker_killed_mid_load_loses_nothing_acknowledged(server: Server) -> 
     assert log.count("SIGKILL") == kills, log
     assert LOCKED not in log
     for student in students:
-        assert_graded_as_acknowledged(student, stored_attempt(server, student.attempt_id))
+        assert_graded_as_acknowledged(student, stored_attempt(server.app, student.attempt_id))
     print(
         f"\n{kills} worker(s) killed under {STUDENTS} students: {died} requests died, "
         f"all sent again; {len(replies)} requests answered"

@@ -81,7 +81,7 @@ def test_a_class_sits_a_quiz_at_once(server: Server) -> None:
     assert LOCKED not in server.log_text()
     for student in students:
         assert sorted(student.acknowledged) == list(range(1, QUESTIONS + 1)), student.email
-        assert_graded_as_acknowledged(student, stored_attempt(server, student.attempt_id))
+        assert_graded_as_acknowledged(student, stored_attempt(server.app, student.attempt_id))
     print(
         f"\n{STUDENTS} students x {QUESTIONS} questions: {len(replies)} requests "
         f"in {elapsed:.1f} s ({len(replies) / elapsed:.0f}/s), {WORKERS} workers"
