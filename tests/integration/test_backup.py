@@ -2,8 +2,9 @@
 
 The command's answers come first (a copy that opens, no overwriting without --force, a
 clear message for a bad path, pg_dump's instructions for PostgreSQL); then a backup is
-taken while students autosave against gunicorn workers, restored as docs/backup.md says,
-and served again: every answer acknowledged before the backup started is there.
+taken while students autosave against gunicorn workers (on PostgreSQL with pg_dump, as
+the command says), restored as docs/backup.md says, and served again: every answer
+acknowledged before the backup started is there.
 """
 
 from __future__ import annotations
