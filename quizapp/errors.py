@@ -13,6 +13,7 @@ import time
 from enum import Enum
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
@@ -85,6 +86,11 @@ def fault_message(fault: DatabaseFault, method: str) -> str:
     return f"{fault.value}, so what you sent was not saved. Answers saved earlier are safe."
 
 
+# A JSON error with {"reason": "csrf"} tells the page's script that the request was
+# refused for its session (logged out, a new session since the page was loaded), not for
+# what it sent: the script keeps the answer for after the student logs in again.
+
+
 def wants_json() -> bool:
     """True for the JavaScript autosave and other fetch calls that ask for JSON."""
     return request.accept_mimetypes.best == "application/json" or request.is_json
@@ -103,7 +109,8 @@ def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     # Only a description a view wrote itself is worth showing; werkzeug's stock text is not.
     message = error.description if error.description != type(error).description else None
     if wants_json():
-        return jsonify(error=error.name, message=message or error.description), code
+        extra_json = {"reason": "csrf"} if isinstance(error, CSRFError) else {}
+        return jsonify(error=error.name, message=message or error.description, **extra_json), code
     template = PAGES.get(code, "errors/error.html")
     extra = {"retry_text": _retry_text()} if code == 429 else {}
     return render_template(template, error=error, message=message, **extra), code

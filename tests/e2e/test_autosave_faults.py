@@ -116,6 +116,28 @@ def test_a_read_only_database_keeps_the_answer_queued_and_sends_it_later(
     assert _stored(app, attempt_id, position) == _stored_form_of(app, attempt_id, position, "8")
 
 
+LOGGED_OUT = (
+    "Not saved: you are no longer logged in. Log in again (in another tab), then reload "
+    "this page: it keeps your answer and sends it."
+)
+
+
+def _log_in_again_and_reload(
+    app: Flask, page: Any, live_server: str, attempt_id: int, position: int
+) -> None:
+    """Log in in another tab, reload the question: the kept answer is sent and saved."""
+    from playwright.sync_api import expect
+
+    other = page.context.new_page()
+    log_in(other, live_server, "sam@example.org", "Sam")
+    other.close()
+    page.reload()
+    expect(page.get_by_label("Your answer")).to_have_value("8")
+    expect(page.get_by_role("status")).to_have_text("Saved")
+    assert _queued(page, attempt_id, position) is None
+    assert _stored(app, attempt_id, position) == _stored_form_of(app, attempt_id, position, "8")
+
+
 def test_a_save_answered_by_the_log_in_page_is_not_called_saved(
     app: Flask, page: Any, live_server: str
 ) -> None:
@@ -131,9 +153,33 @@ def test_a_save_answered_by_the_log_in_page_is_not_called_saved(
     # the connection changes), so the autosave is redirected to the log-in page.
     page.set_extra_http_headers({"User-Agent": "another browser"})
     field.fill("8")
-    expect(status).to_have_text(
-        "Not saved: you may have been logged out. Log in again in another tab. "
-        "Your answer is kept on this page and will be sent again."
-    )
+    expect(status).to_have_text(LOGGED_OUT)
     assert _queued(page, attempt_id, position) == [["answer", "8"]]
     assert _stored(app, attempt_id, position) == _stored_form_of(app, attempt_id, position, "7")
+
+    page.set_extra_http_headers({})
+    _log_in_again_and_reload(app, page, live_server, attempt_id, position)
+
+
+def test_a_save_after_logging_out_in_another_tab_keeps_the_answer(
+    app: Flask, page: Any, live_server: str
+) -> None:
+    from playwright.sync_api import expect
+
+    attempt_id, position = _text_question(app, page, live_server)
+    status = page.get_by_role("status")
+    field = page.get_by_label("Your answer")
+    field.fill("7")
+    expect(status).to_have_text("Saved")
+
+    other = page.context.new_page()
+    other.goto(live_server + "/student/")
+    other.get_by_role("button", name="Log out").click()
+    other.close()
+    # The session the page's CSRF token belongs to is gone: the save is refused for it.
+    field.fill("8")
+    expect(status).to_have_text(LOGGED_OUT)
+    assert _queued(page, attempt_id, position) == [["answer", "8"]]
+    assert _stored(app, attempt_id, position) == _stored_form_of(app, attempt_id, position, "7")
+
+    _log_in_again_and_reload(app, page, live_server, attempt_id, position)

@@ -47,6 +47,8 @@
 
   var OFFLINE = "Offline: not saved yet.";
   var KEPT = " Your answer is kept on this page and will be sent again.";
+  var LOGGED_OUT = "Not saved: you are no longer logged in. Log in again (in another tab), " +
+    "then reload this page: it keeps your answer and sends it.";
 
   // The answer stays queued (here and in localStorage) until the server says "saved".
   function keepQueued(reason) {
@@ -81,9 +83,10 @@
           lastSaved = JSON.stringify(entries);
           if (JSON.stringify(readPending()) === lastSaved) { clearPending(); setStatus("Saved", "saved"); }
           else { send(); }
-        } else if (response.ok) {
-          // Not the autosave's answer: a redirect followed to the log-in page, say.
-          keepQueued("Not saved: you may have been logged out. Log in again in another tab.");
+        } else if (response.ok || data.reason === "csrf") {
+          // Not the autosave's answer (a redirect followed to the log-in page), or a
+          // session that is not the page's any more: only a reloaded page can send it.
+          setStatus(LOGGED_OUT, "error");
         } else if (response.status === 409 && data.redirect) {
           clearPending();
           setStatus(data.message || "This attempt is closed.", "error");
