@@ -4,61 +4,37 @@ The database turns read-only while a student types (through a switch on the app'
 connections: SQLite's ``PRAGMA query_only``, PostgreSQL's session
 ``default_transaction_read_only``): the page says what is wrong, that the answer is not
 saved, and that it keeps it; the answer stays queued in the browser's storage and is sent
-again by itself once the database takes writes. And when a save is answered by something
-other than the autosave's "saved" (the log-in page, after the session was dropped), the
-page does not say "Saved".
+again by itself once the database takes writes. And when the page's session has ended (the
+login dropped, so the save is answered by the log-in page; or logged out in another tab,
+so the save is refused for its CSRF token), the page does not say "Saved": it keeps the
+answer, and sends it once the student has logged in again and reloaded the page.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import event
 
 from quizapp.domain.answers import read_answer
 from quizapp.extensions import db
 from quizapp.models import Attempt
 from tests.e2e.helpers import create_student, log_in, practice_attempt
 from tests.factories import items_of, stored_answers
+from tests.faults.switches import ReadOnlySwitch, read_only_switch
 
 pytestmark = pytest.mark.browser
 
 SECTION_SLUG = "introduction"
 
 
-class ReadOnlySwitch:
-    """Sets each connection the pool hands out read-only, or not, as ``on`` says."""
-
-    def __init__(self) -> None:
-        self.on = False
-
-    def __call__(self, dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        if isinstance(dbapi_connection, sqlite3.Connection):
-            cursor.execute(f"PRAGMA query_only = {'ON' if self.on else 'OFF'}")
-        else:
-            cursor.execute(f"SET default_transaction_read_only = {'on' if self.on else 'off'}")
-            # The setting applies from the next transaction, not the one the SET opened.
-            dbapi_connection.commit()
-        cursor.close()
-
-
 @pytest.fixture
 def read_only(app: Flask) -> Iterator[ReadOnlySwitch]:
-    switch = ReadOnlySwitch()
-    with app.app_context():
-        engine = db.engine
-    engine.dispose()  # every connection from now on goes through the switch
-    event.listen(engine, "checkout", switch)
-    yield switch
-    switch.on = False
-    event.remove(engine, "checkout", switch)
-    engine.dispose()
+    with read_only_switch(app) as switch:
+        yield switch
 
 
 def _text_question(app: Flask, page: Any, live_server: str) -> tuple[int, int]:

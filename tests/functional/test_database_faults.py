@@ -1,0 +1,109 @@
+"""A database that refuses writes, through the test client: what each kind of request gets.
+
+The database is made read-only on the app's own connections (``tests.faults.switches``);
+the same fault under real gunicorn workers, a full disk included, is in tests/faults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import (
+    ClassWorld,
+    build_class_world,
+    logged_in_client,
+    session_token,
+    stored_answers,
+)
+from tests.faults.switches import ReadOnlySwitch, read_only_switch
+
+REFUSED = (
+    "The database is read-only at the moment, so what you sent was not saved. "
+    "Answers saved earlier are safe."
+)
+
+
+@pytest.fixture
+def world(app: Flask) -> ClassWorld:
+    return build_class_world(app)
+
+
+@pytest.fixture
+def ada(app: Flask, world: ClassWorld) -> FlaskClient:
+    return logged_in_client(app, "ada@example.com")
+
+
+@pytest.fixture
+def read_only(app: Flask, world: ClassWorld, ada: FlaskClient) -> Iterator[ReadOnlySwitch]:
+    with read_only_switch(app) as switch:
+        yield switch
+
+
+def _question(world: ClassWorld, position: int) -> str:
+    return f"/student/attempts/{world.attempt_id}/questions/{position}"
+
+
+def _saved(app: Flask, world: ClassWorld) -> dict[int, object | None]:
+    with app.app_context():
+        return stored_answers(world.attempt_id)
+
+
+def test_autosave_gets_a_503_with_json_the_page_shows(
+    app: Flask, world: ClassWorld, ada: FlaskClient, read_only: ReadOnlySwitch
+) -> None:
+    token = session_token(ada)
+    before = _saved(app, world)
+    read_only.on = True
+
+    response = ada.post(
+        _question(world, 1) + "/autosave",
+        data=world.forms[1],
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
+
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "Service Unavailable", "message": REFUSED}
+    assert response.headers["Retry-After"] == "10"
+    read_only.on = False
+    assert _saved(app, world) == before == {1: world.wrong[1]}
+
+
+def test_a_form_gets_a_page_that_says_so_and_reading_goes_on(
+    app: Flask, world: ClassWorld, ada: FlaskClient, read_only: ReadOnlySwitch
+) -> None:
+    token = session_token(ada)
+    read_only.on = True
+
+    response = ada.post(
+        _question(world, 1), data={**world.forms[1], "action": "next", "csrf_token": token}
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "<h1>Not available right now</h1>" in page
+    assert REFUSED.replace("'", "&#39;") in page
+    assert "Internal Server Error" not in page
+    # Reading needs no write: the question page still opens, with the saved answer.
+    assert ada.get(_question(world, 1)).status_code == 200
+    read_only.on = False
+    assert _saved(app, world) == {1: world.wrong[1]}
+
+
+def test_once_writable_again_the_same_save_goes_through(
+    app: Flask, world: ClassWorld, ada: FlaskClient, read_only: ReadOnlySwitch
+) -> None:
+    token = session_token(ada)
+    url, headers = _question(world, 1) + "/autosave", {"X-CSRFToken": token}
+    read_only.on = True
+    assert ada.post(url, data=world.forms[1], headers=headers).status_code == 503
+
+    read_only.on = False
+    response = ada.post(url, data=world.forms[1], headers=headers)
+
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "saved"
+    assert _saved(app, world) == {1: world.keys[1]}
