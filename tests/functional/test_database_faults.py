@@ -6,12 +6,18 @@ the same fault under real gunicorn workers, a full disk included, is in tests/fa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import exc
 
+from quizapp import create_app
+from tests.conftest import settings_for
 from tests.factories import (
     ClassWorld,
     build_class_world,
@@ -107,3 +113,37 @@ def test_once_writable_again_the_same_save_goes_through(
     assert response.status_code == 200
     assert response.get_json()["status"] == "saved"
     assert _saved(app, world) == {1: world.keys[1]}
+
+
+def _raising(error: Exception) -> Callable[[], str]:
+    def view() -> str:
+        raise error
+
+    return view
+
+
+def _real_sqlite_error(*statements: str) -> sqlite3.Error:
+    """The error SQLite raises for the last of ``statements`` (an in-memory database)."""
+    with closing(sqlite3.connect(":memory:")) as connection:
+        for statement in statements[:-1]:
+            connection.execute(statement)
+        with pytest.raises(sqlite3.Error) as raised:
+            connection.execute(statements[-1])
+    return raised.value
+
+
+def test_a_database_bug_stays_a_500_and_a_fault_is_a_503(tmp_path: Path) -> None:
+    # Outside TESTING, as served: an unhandled error becomes the 500 page.
+    app = create_app({**settings_for(f"sqlite:///{tmp_path / 'db.sqlite3'}"), "TESTING": False})
+    duplicate = _real_sqlite_error(
+        "CREATE TABLE t (x UNIQUE)", "INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (1)"
+    )
+    full = _real_sqlite_error("PRAGMA max_page_count = 1", "CREATE TABLE t (x)")
+    app.add_url_rule("/bug", "bug", _raising(exc.IntegrityError("INSERT", {}, duplicate)))
+    app.add_url_rule("/full", "full", _raising(exc.OperationalError("INSERT", {}, full)))
+    client = app.test_client()
+
+    assert client.get("/bug").status_code == 500
+    fault = client.get("/full", headers={"Accept": "application/json"})
+    assert fault.status_code == 503
+    assert fault.get_json()["message"] == "The server's disk is full. Please try again in a minute."
