@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_login.utils import _create_identifier as login_identity
 from sqlalchemy import exc
 
 from quizapp import create_app
@@ -26,6 +27,7 @@ from tests.factories import (
     stored_answers,
 )
 from tests.faults.switches import ReadOnlySwitch, read_only_switch
+from tests.serving import free_port
 
 REFUSED = (
     "The database is read-only at the moment, so what you sent was not saved. "
@@ -147,3 +149,28 @@ def test_a_database_bug_stays_a_500_and_a_fault_is_a_503(tmp_path: Path) -> None
     fault = client.get("/full", headers={"Accept": "application/json"})
     assert fault.status_code == 503
     assert fault.get_json()["message"] == "The server's disk is full. Please try again in a minute."
+
+
+def test_an_unreachable_database_is_a_503_even_for_the_logged_in_layout() -> None:
+    """The page layout loads the logged-in user, which needs the database too: the 503
+    falls back to plain text rather than failing again."""
+    nothing_there = f"postgresql+psycopg://quizapp@127.0.0.1:{free_port()}/quizapp"
+    app = create_app({**settings_for(nothing_there), "TESTING": False})
+    client = app.test_client()
+    headers = {"User-Agent": "a browser"}
+    # A session as logging in leaves it (with the identity session protection checks).
+    with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
+        identity = login_identity()
+    with client.session_transaction() as session:
+        session.update({"_user_id": "1", "_fresh": True, "_id": identity})
+
+    page = client.get("/student/", headers=headers)
+    fetched = client.get("/student/", headers={**headers, "Accept": "application/json"})
+
+    said = "The database cannot be reached at the moment. Please try again in a minute."
+    assert (page.status_code, page.mimetype, page.get_data(as_text=True)) == (
+        503,
+        "text/plain",
+        said,
+    )
+    assert (fetched.status_code, fetched.get_json()["message"]) == (503, said)
