@@ -54,6 +54,9 @@ _POSTGRES_FAULTS = {
     "25006": DatabaseFault.READ_ONLY,  # read_only_sql_transaction (a standby, or set so)
     "53100": DatabaseFault.FULL,  # disk_full
     "55P03": DatabaseFault.BUSY,  # lock_not_available
+    "57014": DatabaseFault.BUSY,  # query_canceled (a statement timeout)
+    "40001": DatabaseFault.BUSY,  # serialization_failure
+    "40P01": DatabaseFault.BUSY,  # deadlock_detected
     "57P03": DatabaseFault.UNREACHABLE,  # cannot_connect_now (starting up)
     "08": DatabaseFault.UNREACHABLE,  # connection exceptions
     "53": DatabaseFault.BUSY,  # insufficient resources: memory, connections

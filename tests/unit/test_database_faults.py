@@ -58,6 +58,8 @@ def test_sqlite_read_only_and_full_are_faults_and_a_constraint_is_a_bug() -> Non
         (pg_errors.ReadOnlySqlTransaction, DatabaseFault.READ_ONLY),
         (pg_errors.DiskFull, DatabaseFault.FULL),
         (pg_errors.TooManyConnections, DatabaseFault.BUSY),
+        (pg_errors.QueryCanceled, DatabaseFault.BUSY),
+        (pg_errors.DeadlockDetected, DatabaseFault.BUSY),
         (pg_errors.AdminShutdown, DatabaseFault.UNREACHABLE),
         (pg_errors.CannotConnectNow, DatabaseFault.UNREACHABLE),
     ],
