@@ -21,6 +21,8 @@ from tests.conftest import BANK_PATH
 from tests.helpers import ARTICLE_SLUG
 
 PASSWORD = "correct-horse-battery"
+# What the question page's save status says while the answer waits for the network.
+OFFLINE_STATUS = "Offline: not saved yet. Your answer is kept on this page and will be sent again."
 
 Question = dict[str, Any]
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.e2e.helpers import create_student, log_in, mastery_cell, practice_attempt
+from tests.e2e.helpers import (
+    OFFLINE_STATUS,
+    create_student,
+    log_in,
+    mastery_cell,
+    practice_attempt,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -80,7 +86,7 @@ def test_question_pages_of_every_type_are_accessible(app: Flask, page, live_serv
     page.goto(f"{live_server}/student/attempts/{attempt_id}/questions/{text_position}")
     page.context.set_offline(True)
     page.get_by_label("Your answer").fill("draft")
-    expect(page.get_by_role("status")).to_have_text("Offline — will retry")
+    expect(page.get_by_role("status")).to_have_text(OFFLINE_STATUS)
     problems += [f"question {text_position}, offline: {line}" for line in serious_violations(page)]
     page.context.set_offline(False)
     assert not problems, "axe on the question pages:\n" + "\n".join(problems)

@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 
 from tests.e2e.helpers import (
+    OFFLINE_STATUS,
     answer_rightly,
     create_teacher_with_class,
     mastery_cell,
@@ -131,7 +132,7 @@ def _change_answer_while_offline(page, position: int, answer: str) -> None:
 
     page.context.set_offline(True)
     field.fill(answer)
-    expect(status).to_have_text("Offline — will retry")
+    expect(status).to_have_text(OFFLINE_STATUS)
 
     page.context.set_offline(False)
     expect(status).to_have_text("Saved")

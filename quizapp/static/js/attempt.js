@@ -16,6 +16,8 @@
   var retryTimer = null;
   var typingTimer = null;
   var inFlight = false;
+  // The answer the server has, as entries: what the page showed, then each confirmed save.
+  var lastSaved = null;
 
   function setStatus(text, kind) {
     statusBox.textContent = text;
@@ -43,6 +45,17 @@
     try { localStorage.removeItem(storageKey); } catch (e) { /* private mode */ }
   }
 
+  var OFFLINE = "Offline: not saved yet.";
+  var KEPT = " Your answer is kept on this page and will be sent again.";
+  var LOGGED_OUT = "Not saved: you are no longer logged in. Log in again (in another tab), " +
+    "then reload this page: it keeps your answer and sends it.";
+
+  // The answer stays queued (here and in localStorage) until the server says "saved".
+  function keepQueued(reason) {
+    setStatus(reason + KEPT, "offline");
+    scheduleRetry();
+  }
+
   function scheduleRetry() {
     if (retryTimer === null) {
       retryTimer = window.setTimeout(function () { retryTimer = null; send(); }, 5000);
@@ -52,7 +65,7 @@
   function send() {
     var entries = readPending();
     if (!entries || inFlight) { return; }
-    if (!navigator.onLine) { setStatus("Offline — will retry", "offline"); scheduleRetry(); return; }
+    if (!navigator.onLine) { keepQueued(OFFLINE); return; }
     inFlight = true;
     setStatus("Saving…", "saving");
     var body = new URLSearchParams();
@@ -65,16 +78,22 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         inFlight = false;
-        if (response.ok) {
+        if (response.ok && data.status === "saved") {
           // Only forget the answer if nothing newer was typed while this one was saving.
-          if (JSON.stringify(readPending()) === JSON.stringify(entries)) { clearPending(); setStatus("Saved", "saved"); }
+          lastSaved = JSON.stringify(entries);
+          if (JSON.stringify(readPending()) === lastSaved) { clearPending(); setStatus("Saved", "saved"); }
           else { send(); }
+        } else if (response.ok || data.reason === "csrf") {
+          // Not the autosave's answer (a redirect followed to the log-in page), or a
+          // session that is not the page's any more: only a reloaded page can send it.
+          setStatus(LOGGED_OUT, "error");
         } else if (response.status === 409 && data.redirect) {
           clearPending();
           setStatus(data.message || "This attempt is closed.", "error");
           window.setTimeout(function () { window.location.assign(data.redirect); }, 2500);
         } else if (response.status >= 500) {
-          setStatus("Offline — will retry", "offline"); scheduleRetry();
+          // The server's message says what is wrong (a read-only database, a full disk).
+          keepQueued(data.message || "Not saved: the server could not store it just now.");
         } else {
           clearPending();
           setStatus((data.message || "This answer could not be saved.") + " It was not saved.", "error");
@@ -82,8 +101,7 @@
       });
     }).catch(function () {
       inFlight = false;
-      setStatus("Offline — will retry", "offline");
-      scheduleRetry();
+      keepQueued(OFFLINE);
     });
   }
 
@@ -108,21 +126,29 @@
     fieldset.addEventListener("input", function (event) {
       if (event.target.type === "text") { answerChanged(700); }
     });
+    lastSaved = JSON.stringify(answerEntries());
     var pending = readPending();
-    if (pending) { restore(pending); send(); }
+    // The page shows the saved answer: a queued one that equals it has arrived.
+    if (pending && JSON.stringify(pending) === lastSaved) { clearPending(); }
+    else if (pending) { restore(pending); send(); }
     window.addEventListener("online", send);
     window.addEventListener("offline", function () {
-      if (readPending()) { setStatus("Offline — will retry", "offline"); }
+      if (readPending()) { setStatus(OFFLINE + KEPT, "offline"); }
     });
     form.addEventListener("submit", function (event) {
       if (!navigator.onLine) {
         event.preventDefault();
+        keepQueued(OFFLINE);
         storePending(answerEntries());
-        setStatus("Offline — will retry", "offline");
         return;
       }
-      clearPending();  // the form itself carries the answer to the server
+      // The form carries the answer. One the server does not have yet stays queued until
+      // a page shows it saved: a 503 page or a lost connection would otherwise lose it.
+      var sent = answerEntries();
+      if (JSON.stringify(sent) === lastSaved) { clearPending(); } else { storePending(sent); }
     });
+  } else if (fieldset) {
+    clearPending();  // the answer is final: nothing may be sent any more
   }
 
   // ------------------------------------------------------------------ countdown
