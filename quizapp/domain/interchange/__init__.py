@@ -44,7 +44,11 @@ class InterchangeError(ValueError):
 
     def __init__(self, problems: Iterable[InterchangeProblem]) -> None:
         self.problems: tuple[InterchangeProblem, ...] = tuple(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        # Built when asked: a broken file can hold 200,000 problems nobody prints whole.
+        return "\n".join(str(problem) for problem in self.problems)
 
 
 def unique_id(base: str, taken: set[str]) -> str:
