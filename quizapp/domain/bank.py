@@ -22,6 +22,8 @@ from quizapp.domain.questions import Question, QuestionInvalid, question_from_ma
 from quizapp.domain.text import closest_passage, contains_quote, slugify
 
 __all__ = [
+    "MAX_ARTICLE_BYTES",
+    "MAX_SECTIONS",
     "Article",
     "ArticleBank",
     "BankError",
@@ -38,6 +40,12 @@ __all__ = [
 
 ARTICLE_FILE = "article.md"
 QUESTION_SUFFIXES = (".yaml", ".yml")
+# Limits on one article, far above a real one (the shipped article is 15 KB in 6
+# sections): every reader's page holds the whole article, and the quiz builder has a rule
+# row per section. 300 KB of Markdown renders in under a second (a few seconds for the
+# worst text found), once per worker (services/article_html.py).
+MAX_ARTICLE_BYTES = 300_000
+MAX_SECTIONS = 200
 _FRONT_MATTER_KEYS = ("title", "authors", "published", "source")
 
 
@@ -243,6 +251,13 @@ def _front_matter_value(key: str, value: object) -> tuple[object, str | None]:
 
 def _parse_article(text: str, path: str) -> _ArticleParse:
     problems: list[BankProblem] = []
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_ARTICLE_BYTES:
+        message = (
+            f"the article is {size:,} bytes; an article may be at most {MAX_ARTICLE_BYTES:,} "
+            "bytes: split it into several articles"
+        )
+        return _ArticleParse(None, [BankProblem(path, 1, message)], 1)
     lines = text.removeprefix("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---":
         problems.append(
@@ -326,6 +341,13 @@ def _parse_sections(
         problems.append(
             BankProblem(path, start + 1, "article has no sections; start each with '## Title'")
         )
+        return [], problems
+    if len(headings) > MAX_SECTIONS:
+        message = (
+            f"the article has {len(headings):,} sections; an article may have at most "
+            f"{MAX_SECTIONS:,}: this is section {MAX_SECTIONS + 1:,}"
+        )
+        problems.append(BankProblem(path, headings[MAX_SECTIONS][0] + 1, message))
         return [], problems
 
     sections: list[Section] = []
