@@ -5,13 +5,18 @@ from __future__ import annotations
 import math
 import time
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from quizapp.rate_limit import limiter
 
 # Codes with a page of their own; others use the generic error page.
-PAGES = {403: "errors/403.html", 404: "errors/404.html", 429: "errors/429.html"}
+PAGES = {
+    403: "errors/403.html",
+    404: "errors/404.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
+}
 
 
 def wants_json() -> bool:
@@ -34,7 +39,9 @@ def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     if wants_json():
         return jsonify(error=error.name, message=message or error.description), code
     template = PAGES.get(code, "errors/error.html")
-    extra = {"retry_text": _retry_text()} if code == 429 else {}
+    extra: dict[str, object] = {"retry_text": _retry_text()} if code == 429 else {}
+    if code == 413:
+        extra = {"sent": request.content_length, "limit": current_app.config["MAX_CONTENT_LENGTH"]}
     return render_template(template, error=error, message=message, **extra), code
 
 
