@@ -9,11 +9,11 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import joinedload
 
-from quizapp.domain.interchange import InterchangeError, InterchangeProblem
+from quizapp.domain.interchange import FileRefused, InterchangeError, InterchangeProblem
 from quizapp.domain.interchange.aiken import parse_aiken
 from quizapp.domain.interchange.gift import dump_gift, parse_gift
 from quizapp.domain.interchange.moodle_xml import dump_moodle_xml, parse_moodle_xml
@@ -25,7 +25,15 @@ from quizapp.services.errors import AuthoringError, RequestRefused
 from quizapp.services.question_authoring import AddedQuestion, add_questions
 from quizapp.services.questions import PreviewQuestion, version_to_domain
 
-Parser = Callable[[bytes, str], list[DomainQuestion]]
+
+class Parser(Protocol):
+    """A format's reader: the file's bytes and name, and the most questions to accept."""
+
+    def __call__(
+        self, data: bytes, path: str, /, *, max_questions: int | None = None
+    ) -> list[DomainQuestion]: ...
+
+
 IMPORT_FORMATS: dict[str, tuple[str, Parser]] = {
     "gift": ("GIFT", parse_gift),
     "moodle-xml": ("Moodle XML", parse_moodle_xml),
@@ -58,10 +66,6 @@ def more_problems(count: int) -> str:
     return f"and {count:,} more problem{'' if count == 1 else 's'} (fix these first)"
 
 
-class ImportRefused(InterchangeError):
-    """The file as a whole is over a limit (its size, its number of questions)."""
-
-
 @dataclass(frozen=True)
 class ImportTarget:
     """The section imported questions go to."""
@@ -84,7 +88,7 @@ def find_target(article_slug: str, section_slug: str) -> ImportTarget | None:
 def check_size(size: int, filename: str, *, max_bytes: int) -> None:
     """Refuse a file over the limit, saying how big it is, before anything reads it."""
     if size > max_bytes:
-        raise ImportRefused(
+        raise FileRefused(
             [
                 InterchangeProblem(
                     path=filename, message=f"the file is {size:,} bytes; the limit is {max_bytes:,}"
@@ -99,7 +103,8 @@ def parse_file(
     """Parse an uploaded file; raises ``InterchangeError`` listing every problem.
 
     Files over ``max_bytes`` are refused before any parsing, and files holding more than
-    ``MAX_QUESTIONS_PER_IMPORT`` questions after it (both as :class:`ImportRefused`).
+    ``MAX_QUESTIONS_PER_IMPORT`` questions before any question is read (both as
+    :class:`FileRefused`).
     """
     if format_name not in IMPORT_FORMATS:
         raise InterchangeError(
@@ -112,17 +117,12 @@ def parse_file(
             ]
         )
     check_size(len(data), filename, max_bytes=max_bytes)
-    questions = IMPORT_FORMATS[format_name][1](data, filename)
+    parse = IMPORT_FORMATS[format_name][1]
+    questions = parse(data, filename, max_questions=MAX_QUESTIONS_PER_IMPORT)
     if not questions:
         raise InterchangeError(
             [InterchangeProblem(path=filename, message="the file holds no questions")]
         )
-    if len(questions) > MAX_QUESTIONS_PER_IMPORT:
-        message = (
-            f"the file holds {len(questions):,} questions; one import takes at most "
-            f"{MAX_QUESTIONS_PER_IMPORT:,}: split it into several files"
-        )
-        raise ImportRefused([InterchangeProblem(path=filename, message=message)])
     return questions
 
 
@@ -329,7 +329,7 @@ def _problem_page(sections: tuple[SectionChoice, ...], problems: Sequence[object
     return ImportPage(sections, tuple(str(p) for p in listed), problem_count=len(problems))
 
 
-def _refused_page(sections: tuple[SectionChoice, ...], error: ImportRefused) -> ImportPage:
+def _refused_page(sections: tuple[SectionChoice, ...], error: FileRefused) -> ImportPage:
     return ImportPage(sections, file_error="; ".join(str(p) for p in error.problems))
 
 
@@ -348,7 +348,7 @@ def preview_import(upload: ImportUpload | None, *, max_bytes: int) -> ImportPage
         check_size(upload.size, upload.filename, max_bytes=max_bytes)
         data = upload.read()
         questions = parse_file(data, upload.filename, upload.format_name, max_bytes=max_bytes)
-    except ImportRefused as error:
+    except FileRefused as error:
         return _refused_page(sections, error)
     except InterchangeError as error:
         return _problem_page(sections, error.problems)
@@ -390,7 +390,7 @@ def confirm_import(
     try:
         questions = parse_file(data, filename, format_name, max_bytes=max_bytes)
         import_questions(target, questions, author_id=author_id, now=now)
-    except ImportRefused as error:
+    except FileRefused as error:
         return _refused_page(_section_choices(), error)
     except InterchangeError as error:
         return _problem_page(_section_choices(), error.problems)
