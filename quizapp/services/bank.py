@@ -25,7 +25,7 @@ from quizapp.domain.bank import (
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEventKind, Section
 from quizapp.services.question_bulk import (
-    HistoryEntry,
+    NewEvent,
     NewQuestion,
     NewVersion,
     insert_history,
@@ -119,7 +119,7 @@ def _upsert_article_bank(
     # Rows are gathered and written in bulk after the loop (see question_bulk).
     new_questions: list[NewQuestion] = []
     new_versions: list[NewVersion] = []
-    edits: list[HistoryEntry] = []
+    edits: list[NewEvent] = []
     results = []
     for section_slug, questions in bank.questions_by_section.items():
         section = sections[section_slug]
@@ -142,9 +142,7 @@ def _upsert_article_bank(
                 changed += 1
             if moved or edited:
                 edits.append(
-                    HistoryEntry(
-                        existing.id, QuestionEventKind.EDIT, existing.current_version_number
-                    )
+                    NewEvent(existing.id, QuestionEventKind.EDIT, existing.current_version_number)
                 )
         results.append(
             SectionLoadResult(

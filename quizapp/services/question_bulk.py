@@ -108,7 +108,7 @@ class NewVersion:
 
 
 @dataclass(frozen=True)
-class HistoryEntry:
+class NewEvent:
     """One row of a question's history to write."""
 
     question_id: int
@@ -151,7 +151,7 @@ def insert_questions(
         now=now,
     )
     insert_history(
-        [HistoryEntry(qid, QuestionEventKind.CREATE, 1) for qid in ids],
+        [NewEvent(qid, QuestionEventKind.CREATE, 1) for qid in ids],
         actor_id=author_id,
         now=now,
     )
@@ -179,9 +179,7 @@ def insert_versions(
         )
 
 
-def insert_history(
-    entries: Iterable[HistoryEntry], *, actor_id: int | None, now: dt.datetime
-) -> None:
+def insert_history(entries: Iterable[NewEvent], *, actor_id: int | None, now: dt.datetime) -> None:
     """Add history rows (as ``question_authoring.record_event`` does, in one statement)."""
     rows = [
         {
