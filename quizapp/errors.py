@@ -8,6 +8,7 @@ import time
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from quizapp.domain.bank import MAX_ARTICLE_BYTES
 from quizapp.rate_limit import limiter
 
 # Codes with a page of their own; others use the generic error page.
@@ -32,6 +33,22 @@ def _retry_text() -> str:
     return f"{math.ceil(seconds / 60)} minutes"
 
 
+def _too_large_text() -> str:
+    """Which limit a request over the size limits broke, with the sizes."""
+    config = current_app.config
+    sent, limit = request.content_length, config["MAX_CONTENT_LENGTH"]
+    if sent is not None and limit is not None and sent > limit:
+        return f"You sent {sent:,} bytes; this site accepts at most {limit:,} bytes in one form."
+    # Within the request limit: werkzeug refused a text field over MAX_FORM_MEMORY_SIZE
+    # (or a form of more than MAX_FORM_PARTS parts) while reading the form.
+    in_all = f" (you sent {sent:,} bytes in all)" if sent is not None else ""
+    return (
+        f"A text field of the form holds more than {config['MAX_FORM_MEMORY_SIZE']:,} bytes, "
+        f"the most one field may hold, or the form has more than {config['MAX_FORM_PARTS']:,} "
+        f"fields{in_all}."
+    )
+
+
 def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     code = error.code or 500
     # Only a description a view wrote itself is worth showing; werkzeug's stock text is not.
@@ -41,7 +58,7 @@ def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     template = PAGES.get(code, "errors/error.html")
     extra: dict[str, object] = {"retry_text": _retry_text()} if code == 429 else {}
     if code == 413:
-        extra = {"sent": request.content_length, "limit": current_app.config["MAX_CONTENT_LENGTH"]}
+        extra = {"too_large": _too_large_text(), "max_article_bytes": MAX_ARTICLE_BYTES}
     return render_template(template, error=error, message=message, **extra), code
 
 

@@ -202,6 +202,28 @@ def test_a_request_over_the_server_limit_gets_a_page_saying_both_sizes(
     assert question_count(app) == 0
 
 
+def test_a_pasted_text_over_the_field_limit_gets_a_page_naming_that_limit(
+    app: Flask, teacher: FlaskClient
+) -> None:
+    app.config["MAX_FORM_MEMORY_SIZE"] = 50_000  # werkzeug's limit per text field
+    text = article_md(2, body="y" * 30_000)
+    token = token_for(teacher, "/teacher/articles/new")
+
+    response = teacher.post(
+        "/teacher/articles/new",
+        data={"csrf_token": token, "text": text},
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "A text field of the form holds more than 50,000 bytes, the most one field may " in (
+        page_text(html)
+    )
+    assert 'href="/teacher/articles/new"' in html
+    assert article_count(app) == 1
+
+
 # ------------------------------------------------------------------------ command line
 
 
