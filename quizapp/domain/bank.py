@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
-from quizapp.domain.text import closest_passage, contains_quote, slugify
+from quizapp.domain.text import closest_passage, normalise_quote, slugify
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -186,6 +186,30 @@ def _duplicate_keys(root: yaml.Node) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one took 22 of the 25 s
+# a bank of 3,000 questions spent loading. Its error messages and lines differ, so a
+# document it refuses is read again by the pure-Python parser for the problem to report.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(loader_class: type[yaml.SafeLoader], text: str) -> tuple[yaml.Node | None, object]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _compose_either(text: str) -> tuple[yaml.Node | None, object]:
+    if _FAST_LOADER is not None:
+        try:
+            return _compose(_FAST_LOADER, text)
+        except yaml.YAMLError:
+            pass  # read again below, for the pure-Python parser's message and line
+    return _compose(yaml.SafeLoader, text)
+
+
 def _load_yaml(
     text: str, path: str, first_line: int
 ) -> tuple[yaml.Node | None, object, list[BankProblem]]:
@@ -195,18 +219,14 @@ def _load_yaml(
     Returns no node for an empty document and for a syntax error (then with a problem);
     duplicate keys are reported but the document is still returned.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node, data = _compose_either(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         parts = (getattr(error, "context", None), getattr(error, "problem", None))
         detail = " ".join(str(part) for part in parts if part) or str(error)
         return None, None, [BankProblem(path, line, f"invalid YAML: {detail}")]
-    finally:
-        loader.dispose()
     if node is None:
         return None, None, []
     problems = [
@@ -420,6 +440,8 @@ def _parse_questions(
         )
         return result
 
+    # Normalised once for the file, not once per question (contains_quote would).
+    body = normalise_quote(section.body) if section is not None else ""
     for number, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         line = _line(node)
         if not isinstance(item, Mapping):
@@ -450,7 +472,7 @@ def _parse_questions(
             section is not None
             and isinstance(evidence, str)
             and evidence.strip()
-            and not contains_quote(section.body, evidence)
+            and not ((needle := normalise_quote(evidence)) and needle in body)
         ):
             passage = closest_passage(section.body, evidence)
             result.problems.append(
