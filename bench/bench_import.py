@@ -9,6 +9,8 @@ Run on demand (never by ``make test``):
 Prints, on a fresh database each time:
 - importing N generated GIFT questions through the service the confirm page calls
   (``confirm_import``: parse, check, insert), best of three for the smaller sizes;
+- ``flask bank load``'s service on the shipped bank grown to about 10,000 questions, then
+  again unchanged;
 - the preview page for a 4.5 MB GIFT file (10,000 questions): its size and time;
 - an article: a 2 MB table is refused at once; one at the size limit, its first and later
   views;
@@ -21,6 +23,7 @@ import base64
 import io
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -176,6 +179,35 @@ def bench_article(app) -> None:
     )
 
 
+def bench_bank_load(app, count: int) -> None:
+    """`flask bank load`'s service on the shipped bank grown by ``count`` questions."""
+    with tempfile.TemporaryDirectory() as folder:
+        bank = Path(folder) / "bank"
+        shutil.copytree(REPO / "questions", bank)
+        section_file = next(bank.glob("*/introduction.yaml"))
+        text = section_file.read_text(encoding="utf-8")
+        first = text.split("\n\n- id:")[0]
+        first_id = first.split("id: ", 1)[1].split("\n", 1)[0]
+        copies = "".join(
+            "\n" + first.replace(first_id, f"generated-{n}", 1) + "\n" for n in range(count)
+        )
+        section_file.write_text(text + copies, encoding="utf-8")
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            started = time.perf_counter()
+            report = load_bank(bank, now=utcnow())
+            first_load = time.perf_counter() - started
+            started = time.perf_counter()
+            load_bank(bank, now=utcnow())
+            reload = time.perf_counter() - started
+    print(
+        f"bank load of {report.questions:,} questions: {first_load:.2f} s; "
+        f"again, unchanged: {reload:.2f} s",
+        flush=True,
+    )
+
+
 def bench_quiz_form(app) -> None:
     section_id, email = fresh(app)
     client = logged_in(app, email)
@@ -214,6 +246,7 @@ def main() -> None:
         for count in sizes:
             runs = [time_import(app, count) for _ in range(1 if count >= 10_000 else 3)]
             print(f"import {count:>6,} GIFT questions: best {min(runs):.2f} s", flush=True)
+        bench_bank_load(app, 10_000)
         bench_preview(app)
         bench_article(app)
         bench_quiz_form(app)
