@@ -46,9 +46,13 @@ dev: $(INSTALLED) $(SECRET_KEY_FILE)
 	$(BIN)/flask bank load
 	$(BIN)/flask --debug run --host $(HOST) --port $(PORT)
 
-# Benchmarks are run on demand; see bench/README.md.
+# Benchmarks are run on demand; see bench/README.md. BENCH_HTTP picks the HTTP ones
+# (ceiling, length, exam-start, attempts or all) and BENCH_HTTP_ARGS passes options.
+BENCH_HTTP ?= all
+BENCH_HTTP_ARGS ?=
 bench: $(INSTALLED)
 	$(BIN)/python bench/bench_reports.py $(BENCH_SIZES)
+	$(BIN)/python bench/bench_http.py $(BENCH_HTTP) $(BENCH_HTTP_ARGS)
 
 # Ruff for style, mypy for types (strict on quizapp/domain; settings in pyproject.toml).
 lint: $(INSTALLED)

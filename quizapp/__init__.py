@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quizapp.config import (
     DEFAULT_SQLITE_FILE,
-    DefaultConfig,
+    load_settings,
     normalise_database_url,
     resolve_secret_key,
 )
@@ -18,14 +20,15 @@ from quizapp.config import (
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: defaults, then ``QUIZAPP_*`` variables, then ``test_config``."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_object(DefaultConfig)
-    app.config.from_prefixed_env(prefix="QUIZAPP")
+    load_settings(app.config)
     if test_config is not None:
         app.config.from_mapping(test_config)
     _configure_database(app)
     _configure_secret_key(app)
+    _trust_proxies(app)
+    _warn_of_renamed_settings(app)
 
-    from quizapp import cli, errors, rendering, routing, security
+    from quizapp import cli, errors, health, rendering, routing, security
     from quizapp.articles.routes import blueprint as articles_blueprint
     from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
@@ -43,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_blueprint)
     app.register_blueprint(student_blueprint)
     app.register_blueprint(teacher_blueprint)
+    app.register_blueprint(health.blueprint)
     return app
 
 
@@ -66,3 +70,37 @@ def _configure_secret_key(app: Flask) -> None:
             "(`make run` does this for you)."
         )
     app.config["SECRET_KEY"] = key
+
+
+def _trust_proxies(app: Flask) -> None:
+    count = app.config["TRUSTED_PROXY_COUNT"]
+    if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+        raise RuntimeError(
+            "QUIZAPP_TRUSTED_PROXY_COUNT must be a whole number of 0 or more (how many reverse "
+            f"proxies stand in front of the app), not {count!r}."
+        )
+    if count:
+        # The client address and scheme come from the last ``count`` X-Forwarded-For and
+        # X-Forwarded-Proto entries, the ones our own proxies wrote. Flask's documented
+        # `app.wsgi_app = ProxyFix(...)`, through the instance dict: type checkers see a method.
+        vars(app)["wsgi_app"] = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
+# Settings that changed meaning: a value set under the old name would be silently ignored.
+RENAMED_SETTINGS = {
+    "LOGIN_LIMIT_PER_ACCOUNT": (
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS",
+        "refused log-ins now count per account and client address",
+    ),
+}
+
+
+def _warn_of_renamed_settings(app: Flask) -> None:
+    for old, (new, why) in RENAMED_SETTINGS.items():
+        if old in app.config:
+            logging.getLogger(__name__).warning(
+                "QUIZAPP_%s is no longer read: %s; set QUIZAPP_%s instead (see docs/deploy.md).",
+                old,
+                why,
+                new,
+            )

@@ -11,6 +11,8 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+from flask import Config
+
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_FILE = "quizapp.sqlite3"
 
@@ -31,17 +33,38 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = None
     # Where `flask bank load` and `make run` read the question bank from.
     BANK_PATH = "questions"
+    # memory:// counts in each worker process alone; several workers or servers share
+    # counts only through a storage such as redis://host:6379 (see docs/deploy.md).
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed logins allowed per account and per client address before a 429.
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    # When the shared storage stops answering, count in the worker's memory meanwhile
+    # instead of failing every log-in with a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Refused log-ins, counted per (account, client address) pair: a guesser is held back
+    # on one account from one address, while its owner logging in from elsewhere is not.
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
+    # Refused log-ins per client address, whatever the account. A school or office shares
+    # one address (NAT): sized for 300 students mistyping three times each in an hour.
+    LOGIN_LIMIT_PER_ADDRESS = "1000 per hour"
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts
+    # no forwarded header (the client could write any address into it).
+    TRUSTED_PROXY_COUNT = 0
     # Largest question file a teacher may import (GIFT, Moodle XML, Aiken).
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     # `make run` on an empty database creates a demo teacher; turn off for real deployments.
     DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.
     ANSWER_GRACE_SECONDS = 15
+
+
+def load_settings(config: Config) -> None:
+    """The defaults above, then the ``QUIZAPP_*`` environment variables, into ``config``.
+
+    ``create_app`` starts from this; gunicorn.conf.py reads it to check the settings before
+    any worker has built the app.
+    """
+    config.from_object(DefaultConfig)
+    config.from_prefixed_env(prefix="QUIZAPP")
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from flask import Flask
+from flask.logging import default_handler
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -36,10 +38,20 @@ def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    _show_limiter_warnings()
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             _listen_for_sqlite_connections(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _show_limiter_warnings() -> None:
+    # Flask-Limiter says on its own logger (which only has a NullHandler) when the shared
+    # storage stops answering and counts fall back to each worker's memory; an operator
+    # must see that, so it goes where the app's own messages go.
+    limiter_logger = logging.getLogger("flask-limiter")
+    if default_handler not in limiter_logger.handlers:
+        limiter_logger.addHandler(default_handler)
 
 
 def _listen_for_sqlite_connections(engine: Engine, busy_timeout_ms: int) -> None:

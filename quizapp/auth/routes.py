@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -12,17 +11,23 @@ from flask import (
     session,
     url_for,
 )
+from flask_limiter import RateLimitExceeded
 from flask_login import UserMixin, current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from quizapp.auth.forms import LoginForm, SignupForm
+from quizapp.auth.login_limits import (
+    forget_refused_logins,
+    login_limits,
+    too_many_refused_logins,
+)
 from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
-from quizapp.rate_limit import limiter
 from quizapp.security import safe_next_path
-from quizapp.services.users import AccountError, authenticate, normalise_email, sign_up_student
+from quizapp.services.users import AccountError, authenticate, sign_up_student
 
 blueprint = Blueprint("auth", __name__)
+blueprint.register_error_handler(RateLimitExceeded, too_many_refused_logins)
 
 
 def _home_for(user: UserMixin) -> str:
@@ -33,15 +38,6 @@ def _start_session(user: UserMixin) -> None:
     # A fresh session on every login: nothing from before survives (session fixation).
     session.clear()
     login_user(user)
-
-
-def _login_failed(response: Response) -> bool:
-    # Only failed attempts count towards the limit; a success redirects.
-    return request.method == "POST" and response.status_code == 200
-
-
-def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
@@ -66,19 +62,7 @@ def signup() -> str | Response:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-    scope="login-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_login_failed,
-    scope="login-address",
-)
+@login_limits
 def login() -> str | Response:
     """Log in with email and password; go on to ``next`` when it is one of our pages."""
     form = LoginForm()
@@ -88,6 +72,7 @@ def login() -> str | Response:
             form.password.errors.append("That email and password do not match an account.")
         else:
             _start_session(user)
+            forget_refused_logins()
             return redirect(safe_next_path(request.args.get("next")) or _home_for(user))
     return render_template("auth/login.html", form=form)
 

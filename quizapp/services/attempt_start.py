@@ -10,8 +10,7 @@ import datetime as dt
 import random
 
 from sqlalchemy import func, text
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm import joinedload, load_only
 
 from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
 from quizapp.extensions import db
@@ -26,9 +25,10 @@ from quizapp.models import (
     Quiz,
     QuizKind,
     ReviewCard,
+    Section,
 )
 from quizapp.models.attempts import IN_PROGRESS_WHERE
-from quizapp.services.attempts import AttemptError, finalise_expired_attempts
+from quizapp.services.attempts import AttemptError, attempt_query, is_expired, submit_attempt
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import deadline_for, live_candidates, quiz_draw_rules
@@ -142,10 +142,14 @@ def start_attempt(
     """
     with unit_of_work() as session:
         take_write_lock()
-        finalise_expired_attempts(student_id, now=now, grace=grace)
         current = in_progress_attempt(quiz.id, student_id)
         if current is not None:
-            return current
+            if not is_expired(current, now, grace):
+                return current
+            # Its time ran out unattended: submit it with what was saved, then start anew.
+            # (Only this quiz's: starting is what hundreds of students do in the same
+            # second, and the dashboard finalises the rest.)
+            submit_attempt(_with_questions(current), now=now, automatically=True)
         try:
             _check_may_start(quiz, student_id, now)
         except AttemptError:
@@ -162,7 +166,15 @@ def start_attempt(
             if quiz.kind is QuizKind.PRACTICE
             else _ranked_for_assessment(candidates, student_id)
         )
-        sections = {s.id: s for s in quiz.article.sections}
+        sections = {
+            section.id: section
+            for section in session.scalars(
+                # The rules' labels need the titles, not the sections' text.
+                db.select(Section)
+                .where(Section.article_id == quiz.article_id)
+                .options(load_only(Section.id, Section.title))
+            )
+        }
         rules = quiz_draw_rules(quiz, sections)
         seed = (rng or _system_random).getrandbits(62)
         draw_random = random.Random(seed)
@@ -185,19 +197,18 @@ def start_attempt(
                 .options(joinedload(QuestionVersion.question))
             ).scalars()
         }
-        extra = db.session.scalar(
-            db.select(ExtraTime.extra_seconds).where(
-                ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id
+        # The learner's extra time and their last attempt's number, in one statement.
+        extra, last_number = session.execute(
+            db.select(
+                db.select(ExtraTime.extra_seconds)
+                .where(ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id)
+                .scalar_subquery(),
+                db.select(func.max(Attempt.number))
+                .where(Attempt.quiz_id == quiz.id, Attempt.student_id == student_id)
+                .scalar_subquery(),
             )
-        )
-        number = 1 + (
-            db.session.scalar(
-                db.select(func.max(Attempt.number)).where(
-                    Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
-                )
-            )
-            or 0
-        )
+        ).one()
+        number = 1 + (last_number or 0)
         # The INSERT itself settles a race with another start: the partial unique index
         # allows one attempt in progress, and ON CONFLICT DO NOTHING (on that index) turns
         # a clash into no row instead of an error.
@@ -224,23 +235,39 @@ def start_attempt(
             if current is None:
                 raise AttemptError("Another start of this quiz was under way; please try again.")
             return current
-        set_committed_value(attempt, "questions", [])
+        slots = []
         for position, question_id in enumerate(question_ids, start=1):
             version = versions[question_id]
             domain_question = version_to_domain(version, version.question.bank_id)
             size, avoid_identity = shuffle_plan(domain_question)
-            attempt.questions.append(
-                AttemptQuestion(
-                    position=position,
-                    question_version_id=version.id,
-                    display_order=display_order(
-                        size,
-                        draw_random,
-                        shuffle=quiz.shuffle_choices or avoid_identity,
-                        avoid_identity=avoid_identity,
-                    )
-                    if size
-                    else None,
+            order = (
+                display_order(
+                    size,
+                    draw_random,
+                    shuffle=quiz.shuffle_choices or avoid_identity,
+                    avoid_identity=avoid_identity,
                 )
+                if size
+                else None
             )
+            slots.append(
+                {
+                    "attempt_id": attempt.id,
+                    "position": position,
+                    "question_version_id": version.id,
+                    "display_order": order,
+                }
+            )
+        # One multi-row INSERT, not one per question: this runs for every student of a
+        # class pressing Start at once. The questions load when first asked for.
+        session.execute(db.insert(AttemptQuestion), slots)
+        session.expire(attempt, ["questions"])
     return attempt
+
+
+def _with_questions(attempt: Attempt) -> Attempt:
+    """The attempt with every question and answer loaded, as submitting needs."""
+    return db.session.execute(
+        attempt_query().where(Attempt.id == attempt.id),
+        execution_options={"populate_existing": True},
+    ).scalar_one()

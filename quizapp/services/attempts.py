@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select
+from sqlalchemy import CursorResult, Select, bindparam
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -123,7 +124,7 @@ def deadline_phase(
     return DeadlinePhase.OVER
 
 
-def _is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
+def is_expired(attempt: Attempt, now: dt.datetime, grace: dt.timedelta) -> bool:
     return (
         attempt.state is AttemptState.IN_PROGRESS
         and deadline_phase(attempt.deadline_at, now, grace) is DeadlinePhase.OVER
@@ -137,7 +138,7 @@ def get_student_attempt(
     attempt = db.session.execute(
         attempt_query().where(Attempt.id == attempt_id, Attempt.student_id == student_id)
     ).scalar_one_or_none()
-    if attempt is not None and _is_expired(attempt, now, grace):
+    if attempt is not None and is_expired(attempt, now, grace):
         submit_attempt(attempt, now=now, automatically=True)
     return attempt
 
@@ -156,7 +157,7 @@ def finalise_expired_attempts(
     are, this is one unit of work (one commit, or none inside a caller's).
     """
     # The SQL filter is the deadline rule's OVER phase (now > deadline + grace), so only
-    # candidates are loaded; ``_is_expired`` then decides with the rule itself.
+    # candidates are loaded; ``is_expired`` then decides with the rule itself.
     query = attempt_query().where(
         Attempt.state == AttemptState.IN_PROGRESS,
         Attempt.deadline_at.is_not(None),
@@ -169,7 +170,7 @@ def finalise_expired_attempts(
     # Locked one by one in id order, so two requests finalising overlapping sets (a
     # student's dashboard, a teacher's report) cannot wait for each other in a circle.
     query = query.order_by(Attempt.id)
-    expired = [a for a in db.session.execute(query).scalars() if _is_expired(a, now, grace)]
+    expired = [a for a in db.session.execute(query).scalars() if is_expired(a, now, grace)]
     if expired:
         # Only when there is something to finalise: a page that merely reads commits nothing.
         with unit_of_work():
@@ -234,33 +235,27 @@ def save_answer(
         lock_attempt(attempt)
         if attempt.state is not AttemptState.IN_PROGRESS:
             raise AttemptError("This attempt has been submitted; answers can no longer change.")
-        late = _is_expired(attempt, now, grace)
+        late = is_expired(attempt, now, grace)
         if late:
             submit_attempt(attempt, now=now, automatically=True)
         else:
-            response = _store_answer(attempt, item, answer, now=now, check=check)
+            response = store_answer(attempt, item, answer, now=now, check=check)
     if late:
         # Raised once the submission is committed (or left to the caller's unit of work).
         raise AttemptError(TIME_IS_UP)
     return response
 
 
-def _store_answer(
+def store_answer(
     attempt: Attempt, item: DrawnQuestion, answer: object | None, *, now: dt.datetime, check: bool
 ) -> Response:
-    # INSERT ... ON CONFLICT (attempt_question_id) DO UPDATE: the first save of a question
-    # and any later one are the same statement, whoever comes first. A checked answer is
-    # final: the WHERE keeps it, and then no row comes back.
-    insert = dialect_insert(Response).values(
-        attempt_question_id=item.row.id, answer=answer, saved_at=now
-    )
-    upsert = insert.on_conflict_do_update(
-        index_elements=[Response.attempt_question_id],
-        set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
-        where=Response.checked_at.is_(None),
-    ).returning(Response)
+    """The write of ``save_answer``, for a caller that holds the attempt's lock already and
+    has checked that it is in progress (``attempt_slot.load_slot(for_update=True)``)."""
+    params = {"attempt_question_id": item.row.id, "answer": answer, "saved_at": now}
     response: Response | None = db.session.scalars(
-        upsert, execution_options={"populate_existing": True}
+        _answer_upsert(db.session.get_bind().dialect.name),
+        params,
+        execution_options={"populate_existing": True},
     ).one_or_none()
     if response is None:
         raise AnswerLocked("You have already checked this answer; it can no longer change.")
@@ -271,6 +266,27 @@ def _store_answer(
         response.checked_at = now
         _update_review_cards(attempt.student_id, [(item, response)], now)
     return response
+
+
+@functools.cache
+def _answer_upsert(dialect_name: str) -> Any:
+    """INSERT ... ON CONFLICT (attempt_question_id) DO UPDATE: the first save of a question
+    and any later one are the same statement, whoever comes first. A checked answer is
+    final: the WHERE keeps it, and then no row comes back.
+
+    Built once per database kind (as ``attempt_slot`` builds its query), with the values
+    as bound parameters: building the statement cost more than running it.
+    """
+    insert = dialect_insert(Response, dialect_name).values(
+        attempt_question_id=bindparam("attempt_question_id"),
+        answer=bindparam("answer"),
+        saved_at=bindparam("saved_at"),
+    )
+    return insert.on_conflict_do_update(
+        index_elements=[Response.attempt_question_id],
+        set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
+        where=Response.checked_at.is_(None),
+    ).returning(Response)
 
 
 # ------------------------------------------------------------------- submitting, grading

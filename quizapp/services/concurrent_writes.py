@@ -26,12 +26,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from quizapp.extensions import Model, db
 
 
-def dialect_insert(model: type[Model]) -> Any:
-    """An INSERT for ``model`` with the current database's ``on_conflict_do_*`` methods.
+def dialect_insert(model: type[Model], dialect_name: str | None = None) -> Any:
+    """An INSERT for ``model`` with the ``on_conflict_do_*`` methods of the database named
+    (by default the session's).
 
     Typed ``Any`` because the two dialects' statements share the methods by name only.
     """
-    if db.session.get_bind().dialect.name == "postgresql":
+    if (dialect_name or db.session.get_bind().dialect.name) == "postgresql":
         return postgresql.insert(model)
     return sqlite.insert(model)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.extensions import db
 from quizapp.models import Article, Attempt, AttemptState
-from quizapp.services.attempt_pages import AttemptStarted
+from quizapp.services.attempt_views import AttemptStarted
 from quizapp.services.attempts import AttemptError, finalise_expired_attempts, quiz_summary
 from quizapp.services.classes import ClassError, classes_of, enrol_with_code
 from quizapp.services.practice import start_practice

@@ -41,8 +41,35 @@ def new_version(question: DomainQuestion, *, number: int) -> QuestionVersion:
     )
 
 
+# Versions are immutable and domain questions are frozen, so each worker keeps the ones it
+# has built: a question page rebuilds nothing it showed before. The key carries the content
+# hash and bank id as well as the row id, so two databases served by one process (tests do
+# that) cannot hand each other their questions. Bounded: cleared when it fills.
+_DOMAIN_CACHE: dict[tuple[int, str, str], DomainQuestion] = {}
+DOMAIN_CACHE_SIZE = 20_000
+
+
 def version_to_domain(version: QuestionVersion, bank_id: str) -> DomainQuestion:
-    """Rebuild the domain question a stored version describes."""
+    """The domain question a stored version describes (built once per worker)."""
+    if version.id is None:
+        return _build_domain(version, bank_id)
+    key = (version.id, version.content_hash, bank_id)
+    question = _DOMAIN_CACHE.get(key)
+    if question is None:
+        question = _build_domain(version, bank_id)
+        if len(_DOMAIN_CACHE) >= DOMAIN_CACHE_SIZE:
+            _DOMAIN_CACHE.clear()
+        _DOMAIN_CACHE[key] = question
+    return question
+
+
+def cached_domain(version_id: int, content_hash: str, bank_id: str) -> DomainQuestion | None:
+    """The domain question of a version this worker has built already, if any: lets a
+    caller that read only the version's id and hash skip reading its content."""
+    return _DOMAIN_CACHE.get((version_id, content_hash, bank_id))
+
+
+def _build_domain(version: QuestionVersion, bank_id: str) -> DomainQuestion:
     mapping: dict[str, Any] = {"id": bank_id, "type": version.type, "prompt": version.prompt}
     mapping.update(version.fields)
     optional = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from quizapp.extensions import db
 from quizapp.models import Article, FeedbackTiming, GradingMethod, Quiz, QuizKind, Section
-from quizapp.services.attempt_pages import ReviewPage, attempt_view, question_views
+from quizapp.services.attempt_views import ReviewPage, attempt_view, question_views
 from quizapp.services.classes import classes_taught_by
 from quizapp.services.errors import NotFound, RequestRefused
 from quizapp.services.quizzes import (

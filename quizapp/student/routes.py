@@ -25,7 +25,7 @@ from quizapp.domain.answers import describe_answer, describe_key
 from quizapp.domain.progress import outcome
 from quizapp.security import student_required
 from quizapp.services import attempt_pages
-from quizapp.services.attempt_pages import (
+from quizapp.services.attempt_views import (
     AnswerFinal,
     AnswerRefused,
     AttemptClosed,

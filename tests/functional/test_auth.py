@@ -265,7 +265,7 @@ def _retry_text(html: str) -> str | None:
 def test_repeated_failures_for_one_account_get_a_429_that_says_when_to_retry(
     accounts: Flask, client: FlaskClient
 ) -> None:
-    accounts.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+    accounts.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"] = "3 per 15 minutes"
     for email in ("ada@example.com", "ADA@example.com", " ada@example.com"):
         assert login(client, email, WRONG_PASSWORD).status_code == 200
 
@@ -283,7 +283,7 @@ def test_repeated_failures_for_one_account_get_a_429_that_says_when_to_retry(
 def test_successful_logins_do_not_count_towards_the_limit(
     accounts: Flask, client: FlaskClient
 ) -> None:
-    accounts.config["LOGIN_LIMIT_PER_ACCOUNT"] = "3 per 15 minutes"
+    accounts.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"] = "3 per 15 minutes"
     accounts.config["LOGIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
     for _ in range(2):
         assert login(client, "ada@example.com", WRONG_PASSWORD).status_code == 200
