@@ -12,6 +12,7 @@ Prints, on a fresh database each time:
 - ``flask bank load``'s service on the shipped bank grown to about 10,000 questions, then
   again unchanged;
 - the preview page for a 4.5 MB GIFT file (10,000 questions): its size and time;
+- the upload page for 600 KB of broken GIFT (10,000 problems): its size and time;
 - an article: a 2 MB table is refused at once; one at the size limit, its first and later
   views;
 - a quiz form posted with 3,000 rule rows.
@@ -116,6 +117,29 @@ def bench_preview(app) -> None:
     print(
         f"preview of a {len(content) / 1e6:.1f} MB GIFT file (10,000 questions): "
         f"{len(response.data) / 1e6:.2f} MB page in {elapsed:.2f} s",
+        flush=True,
+    )
+
+
+def bench_broken(app) -> None:
+    """A 600 KB GIFT file of 10,000 broken questions: the page lists 100 problems."""
+    section_id, email = fresh(app)
+    pad = "x" * 36
+    content = "\n".join(f"::b{n}::Pick one {pad}.{{~only}}\n" for n in range(10_000)).encode()
+    client = logged_in(app, email)
+    started = time.perf_counter()
+    response = client.post(
+        "/teacher/import",
+        data={"file": (io.BytesIO(content), "broken.gift"), "format_name": "gift",
+              "section_id": str(section_id), "submit": "Preview"},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    elapsed = time.perf_counter() - started
+    more = re.search(r"and [\d,]+ more problems", response.get_data(as_text=True))
+    print(
+        f"{len(content) / 1e3:.0f} KB of broken GIFT: {response.status_code}, "
+        f"{len(response.data) / 1e3:.0f} KB page in {elapsed:.2f} s "
+        f"({more[0] if more else 'no count'})",
         flush=True,
     )
 
@@ -238,7 +262,6 @@ def main() -> None:
                 "TESTING": True,
                 "SECRET_KEY": "bench",
                 "WTF_CSRF_ENABLED": False,
-                "RATELIMIT_ENABLED": False,
                 "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{folder}/bench.sqlite3",
             }
         )
@@ -248,6 +271,7 @@ def main() -> None:
             print(f"import {count:>6,} GIFT questions: best {min(runs):.2f} s", flush=True)
         bench_bank_load(app, 10_000)
         bench_preview(app)
+        bench_broken(app)
         bench_article(app)
         bench_quiz_form(app)
         with app.app_context():
