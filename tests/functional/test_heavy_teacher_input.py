@@ -17,7 +17,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from werkzeug.datastructures import MultiDict
 
 from quizapp import rendering
-from quizapp.domain.bank import MAX_ARTICLE_BYTES, MAX_SECTIONS
+from quizapp.domain.bank import MAX_ARTICLE_BYTES, MAX_SECTIONS, BankError, read_bank
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Quiz, Section
 from quizapp.services import article_html
@@ -260,6 +260,31 @@ def test_a_dry_run_lists_the_first_questions_and_counts_the_rest(
     assert result.exit_code == 0, result.output
     assert result.output.count("true_false") == PREVIEW_QUESTIONS
     assert "and 2 more questions" in result.output
+
+
+def test_bank_check_lists_the_first_problems_and_counts_the_rest(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
+    folder = tmp_path / "bank" / "a-long-read"
+    folder.mkdir(parents=True)
+    (folder / "article.md").write_text(article_md(1), encoding="utf-8")
+    broken = "".join(f"- id: q{n}\n  type: riddle\n  prompt: Why?\n" for n in range(105))
+    (folder / "part-1.yaml").write_text(broken, encoding="utf-8")
+
+    with pytest.raises(BankError) as raised:
+        read_bank(tmp_path / "bank")
+    total = len(raised.value.problems)
+    assert total > PROBLEMS_LISTED
+
+    result = runner.invoke(args=["bank", "check", str(tmp_path / "bank")])
+
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len([line for line in lines if "part-1.yaml:" in line]) == PROBLEMS_LISTED
+    assert lines[-2:] == [
+        f"and {total - PROBLEMS_LISTED} more problems (fix these first)",
+        f"{total} problems found.",
+    ]
 
 
 # ----------------------------------------------------------------------- the quiz form
