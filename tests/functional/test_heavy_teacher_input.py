@@ -159,6 +159,21 @@ def test_a_file_over_the_question_limit_is_refused_next_to_the_file_field(
     assert question_count(app) == 0
 
 
+def test_a_file_over_the_size_limit_is_refused_next_to_the_file_field(
+    app: Flask, teacher: FlaskClient, world: World
+) -> None:
+    app.config["IMPORT_MAX_BYTES"] = 100
+    content = gift_questions(5)
+
+    response = upload(teacher, world, content)
+
+    assert response.status_code == 400
+    assert field_error(response.get_data(as_text=True), "file") == (
+        f"quiz.gift: the file is {len(content):,} bytes; the limit is 100"
+    )
+    assert question_count(app) == 0
+
+
 def test_confirming_a_file_over_the_question_limit_saves_nothing(
     app: Flask, teacher: FlaskClient, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
