@@ -7,6 +7,7 @@ in ``quizapp.services`` so it is testable without the CLI.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -24,9 +25,12 @@ from quizapp.services.errors import AuthoringError
 from quizapp.services.interchange import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
+    PREVIEW_QUESTIONS,
     export_questions,
     find_target,
+    first_problems,
     import_questions,
+    more_problems,
     parse_file,
     sections_named,
 )
@@ -41,9 +45,17 @@ def _bank_path(path: Path | None) -> Path:
     return path if path is not None else Path(current_app.config["BANK_PATH"])
 
 
-def _fail_with_problems(error: BankError, consequence: str) -> None:
-    for problem in error.problems:
+def _echo_problems(problems: Sequence[object]) -> None:
+    """The first problems to standard error, then a line counting the others."""
+    listed, more = first_problems(problems)
+    for problem in listed:
         click.echo(str(problem), err=True)
+    if more:
+        click.echo(more_problems(more), err=True)
+
+
+def _fail_with_problems(error: BankError, consequence: str) -> None:
+    _echo_problems(error.problems)
     count = len(error.problems)
     click.echo(f"{count} problem{'' if count == 1 else 's'} found{consequence}.", err=True)
     sys.exit(1)
@@ -153,19 +165,21 @@ def import_command(
             data, str(file), format_name, max_bytes=current_app.config["IMPORT_MAX_BYTES"]
         )
     except InterchangeError as error:
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(error.problems)} problem(s) found; nothing was imported.", err=True)
+        _echo_problems(error.problems)
+        click.echo(f"{len(error.problems):,} problem(s) found; nothing was imported.", err=True)
         sys.exit(1)
-    for question in questions:
+    for question in questions[:PREVIEW_QUESTIONS]:
         click.echo(f"  {question.type_name:<10} {question.id}: {question.prompt[:70]}")
+    if len(questions) > PREVIEW_QUESTIONS:
+        click.echo(f"  and {len(questions) - PREVIEW_QUESTIONS:,} more questions")
     if dry_run:
         click.echo(f"{len(questions)} questions would be imported (dry run: nothing saved).")
         return
     try:
         import_questions(target, questions, author_id=None, now=utcnow())
     except AuthoringError as error:
-        raise click.ClickException("; ".join(error.problems)) from error
+        _echo_problems(error.problems)
+        raise click.ClickException("nothing was imported") from error
     click.echo(
         f"Imported {len(questions)} questions into '{target.section.title}'. They have no "
         "evidence yet: add a quote from the section to each (the bank flags them)."

@@ -17,6 +17,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
+from quizapp.domain.bank import MAX_ARTICLE_BYTES
 from quizapp.extensions import db
 from quizapp.rate_limit import limiter
 
@@ -24,6 +25,7 @@ from quizapp.rate_limit import limiter
 PAGES = {
     403: "errors/403.html",
     404: "errors/404.html",
+    413: "errors/413.html",
     429: "errors/429.html",
     503: "errors/503.html",
 }
@@ -107,6 +109,22 @@ def _retry_text() -> str:
     return f"{math.ceil(seconds / 60)} minutes"
 
 
+def _too_large_text() -> str:
+    """Which limit a request over the size limits broke, with the sizes."""
+    config = current_app.config
+    sent, limit = request.content_length, config["MAX_CONTENT_LENGTH"]
+    if sent is not None and limit is not None and sent > limit:
+        return f"You sent {sent:,} bytes; this site accepts at most {limit:,} bytes in one form."
+    # Within the request limit: werkzeug refused a text field over MAX_FORM_MEMORY_SIZE
+    # (or a form of more than MAX_FORM_PARTS parts) while reading the form.
+    in_all = f" (you sent {sent:,} bytes in all)" if sent is not None else ""
+    return (
+        f"A text field of the form holds more than {config['MAX_FORM_MEMORY_SIZE']:,} bytes, "
+        f"the most one field may hold, or the form has more than {config['MAX_FORM_PARTS']:,} "
+        f"fields{in_all}."
+    )
+
+
 def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
     code = error.code or 500
     # Only a description a view wrote itself is worth showing; werkzeug's stock text is not.
@@ -115,7 +133,9 @@ def _render_http_error(error: HTTPException) -> tuple[str | Response, int]:
         extra_json = {"reason": "csrf"} if isinstance(error, CSRFError) else {}
         return jsonify(error=error.name, message=message or error.description, **extra_json), code
     template = PAGES.get(code, "errors/error.html")
-    extra = {"retry_text": _retry_text()} if code == 429 else {}
+    extra: dict[str, object] = {"retry_text": _retry_text()} if code == 429 else {}
+    if code == 413:
+        extra = {"too_large": _too_large_text(), "max_article_bytes": MAX_ARTICLE_BYTES}
     return render_template(template, error=error, message=message, **extra), code
 
 

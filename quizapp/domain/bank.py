@@ -19,9 +19,11 @@ from typing import Any
 import yaml
 
 from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
-from quizapp.domain.text import closest_passage, contains_quote, slugify
+from quizapp.domain.text import closest_passage, normalise_quote, slugify
 
 __all__ = [
+    "MAX_ARTICLE_BYTES",
+    "MAX_SECTIONS",
     "Article",
     "ArticleBank",
     "BankError",
@@ -38,6 +40,12 @@ __all__ = [
 
 ARTICLE_FILE = "article.md"
 QUESTION_SUFFIXES = (".yaml", ".yml")
+# Limits on one article, far above a real one (the shipped article is 15 KB in 6
+# sections): every reader's page holds the whole article, and the quiz builder has a rule
+# row per section. 300 KB of Markdown renders in under a second (a few seconds for the
+# worst text found), once per worker (services/article_html.py).
+MAX_ARTICLE_BYTES = 300_000
+MAX_SECTIONS = 200
 _FRONT_MATTER_KEYS = ("title", "authors", "published", "source")
 
 
@@ -178,6 +186,30 @@ def _duplicate_keys(root: yaml.Node) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+# libyaml's parser when PyYAML was built with it: the pure-Python one took 22 of the 25 s
+# a bank of 3,000 questions spent loading. Its error messages and lines differ, so a
+# document it refuses is read again by the pure-Python parser for the problem to report.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(loader_class: type[yaml.SafeLoader], text: str) -> tuple[yaml.Node | None, object]:
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
+def _compose_either(text: str) -> tuple[yaml.Node | None, object]:
+    if _FAST_LOADER is not None:
+        try:
+            return _compose(_FAST_LOADER, text)
+        except yaml.YAMLError:
+            pass  # read again below, for the pure-Python parser's message and line
+    return _compose(yaml.SafeLoader, text)
+
+
 def _load_yaml(
     text: str, path: str, first_line: int
 ) -> tuple[yaml.Node | None, object, list[BankProblem]]:
@@ -187,18 +219,14 @@ def _load_yaml(
     Returns no node for an empty document and for a syntax error (then with a problem);
     duplicate keys are reported but the document is still returned.
     """
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        node, data = _compose_either(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)
         parts = (getattr(error, "context", None), getattr(error, "problem", None))
         detail = " ".join(str(part) for part in parts if part) or str(error)
         return None, None, [BankProblem(path, line, f"invalid YAML: {detail}")]
-    finally:
-        loader.dispose()
     if node is None:
         return None, None, []
     problems = [
@@ -243,6 +271,13 @@ def _front_matter_value(key: str, value: object) -> tuple[object, str | None]:
 
 def _parse_article(text: str, path: str) -> _ArticleParse:
     problems: list[BankProblem] = []
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_ARTICLE_BYTES:
+        message = (
+            f"the article is {size:,} bytes; an article may be at most {MAX_ARTICLE_BYTES:,} "
+            "bytes: split it into several articles"
+        )
+        return _ArticleParse(None, [BankProblem(path, 1, message)], 1)
     lines = text.removeprefix("\ufeff").splitlines()
     if not lines or lines[0].strip() != "---":
         problems.append(
@@ -327,6 +362,13 @@ def _parse_sections(
             BankProblem(path, start + 1, "article has no sections; start each with '## Title'")
         )
         return [], problems
+    if len(headings) > MAX_SECTIONS:
+        message = (
+            f"the article has {len(headings):,} sections; an article may have at most "
+            f"{MAX_SECTIONS:,}: this is section {MAX_SECTIONS + 1:,}"
+        )
+        problems.append(BankProblem(path, headings[MAX_SECTIONS][0] + 1, message))
+        return [], problems
 
     sections: list[Section] = []
     first_line: dict[str, int] = {}
@@ -398,6 +440,8 @@ def _parse_questions(
         )
         return result
 
+    # Normalised once for the file, not once per question (contains_quote would).
+    body = normalise_quote(section.body) if section is not None else ""
     for number, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         line = _line(node)
         if not isinstance(item, Mapping):
@@ -428,7 +472,7 @@ def _parse_questions(
             section is not None
             and isinstance(evidence, str)
             and evidence.strip()
-            and not contains_quote(section.body, evidence)
+            and not ((needle := normalise_quote(evidence)) and needle in body)
         ):
             passage = closest_passage(section.body, evidence)
             result.problems.append(

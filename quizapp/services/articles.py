@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from markupsafe import Markup
 from sqlalchemy import Subquery, func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -19,6 +20,7 @@ from quizapp.domain.bank import BankError, dump_article, parse_article
 from quizapp.domain.text import normalise_quote
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
+from quizapp.services.article_html import render_ahead, section_html
 from quizapp.services.bank import article_to_domain
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.quizzes import live_candidates, quizzes_left_short
@@ -42,6 +44,11 @@ class SectionView:
 
     section: Section
     question_count: int
+
+    @property
+    def html(self) -> Markup:
+        """The section's text as HTML (rendered once per worker and text)."""
+        return section_html(self.section.body)
 
 
 def live_question_counts() -> Subquery:
@@ -211,6 +218,7 @@ def create_article(text: str, now: dt.datetime) -> Article:
         raise AuthoringError(
             ["Another article with this title was saved at the same moment."]
         ) from error
+    render_ahead(section.body for section in parsed.sections)
     return article
 
 
@@ -262,6 +270,7 @@ def update_article(article_id: int, text: str, now: dt.datetime) -> ArticleUpdat
         short = quizzes_left_short(article.id, drawable_before, live_candidates(article.id), now)
         if short:
             raise AuthoringError(short)
+    render_ahead(section.body for section in parsed.sections)
     return ArticleUpdate(article=article, went_stale=went_stale, no_longer_stale=cleared)
 
 

@@ -24,8 +24,16 @@ from quizapp.domain.bank import (
 )
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEventKind, Section
-from quizapp.services.question_authoring import record_event
-from quizapp.services.questions import content_hash, new_version, version_to_domain
+from quizapp.services.question_bulk import (
+    NewEvent,
+    NewQuestion,
+    NewVersion,
+    insert_history,
+    insert_questions,
+    insert_versions,
+    version_content,
+)
+from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import live_candidates, quizzes_left_short
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -108,47 +116,33 @@ def _upsert_article_bank(
             .options(selectinload(Question.current_version))
         ).scalars()
     }
+    # Rows are gathered and written in bulk after the loop (see question_bulk).
+    new_questions: list[NewQuestion] = []
+    new_versions: list[NewVersion] = []
+    edits: list[NewEvent] = []
     results = []
     for section_slug, questions in bank.questions_by_section.items():
         section = sections[section_slug]
         added = changed = 0
         for question in questions:
+            content = version_content(question)
             existing = stored.get(question.id)
             if existing is None:
-                row = Question(
-                    article_id=article.id,
-                    section=section,
-                    bank_id=question.id,
-                    current_version_number=1,
-                    created_at=now,
-                )
-                version = new_version(question, number=1)
-                version.created_at = now
-                row.versions.append(version)
-                db.session.add(row)
-                record_event(
-                    row, QuestionEventKind.CREATE, actor_id=None, now=now, version_number=1
-                )
+                new_questions.append(NewQuestion(section.id, question.id, content))
                 added += 1
                 continue
             moved = existing.section_id != section.id
             if moved:
-                existing.section = section
-            edited = existing.current_version.content_hash != content_hash(question)
+                existing.section_id = section.id
+            edited = existing.current_version.content_hash != content.content_hash
             if edited:
                 number = existing.current_version_number + 1
-                version = new_version(question, number=number)
-                version.created_at = now
-                existing.versions.append(version)
+                new_versions.append(NewVersion(existing.id, number, content))
                 existing.current_version_number = number
                 changed += 1
             if moved or edited:
-                record_event(
-                    existing,
-                    QuestionEventKind.EDIT,
-                    actor_id=None,
-                    now=now,
-                    version_number=existing.current_version_number,
+                edits.append(
+                    NewEvent(existing.id, QuestionEventKind.EDIT, existing.current_version_number)
                 )
         results.append(
             SectionLoadResult(
@@ -160,6 +154,9 @@ def _upsert_article_bank(
                 new_versions=changed,
             )
         )
+    insert_questions(article.id, new_questions, author_id=None, now=now)
+    insert_versions(new_versions, author_id=None, now=now)
+    insert_history(edits, actor_id=None, now=now)
     db.session.flush()
     short = quizzes_left_short(article.id, drawable_before, live_candidates(article.id), now)
     if short:

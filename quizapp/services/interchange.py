@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import joinedload
 
-from quizapp.domain.interchange import InterchangeError, InterchangeProblem
+from quizapp.domain.interchange import FileRefused, InterchangeError, InterchangeProblem
 from quizapp.domain.interchange.aiken import parse_aiken
 from quizapp.domain.interchange.gift import dump_gift, parse_gift
 from quizapp.domain.interchange.moodle_xml import dump_moodle_xml, parse_moodle_xml
@@ -17,10 +22,18 @@ from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
 from quizapp.services.articles import articles_with_sections
 from quizapp.services.errors import AuthoringError, RequestRefused
-from quizapp.services.question_authoring import add_questions
+from quizapp.services.question_authoring import AddedQuestion, add_questions
 from quizapp.services.questions import PreviewQuestion, version_to_domain
 
-Parser = Callable[[bytes, str], list[DomainQuestion]]
+
+class Parser(Protocol):
+    """A format's reader: the file's bytes and name, and the most questions to accept."""
+
+    def __call__(
+        self, data: bytes, path: str, /, *, max_questions: int | None = None
+    ) -> list[DomainQuestion]: ...
+
+
 IMPORT_FORMATS: dict[str, tuple[str, Parser]] = {
     "gift": ("GIFT", parse_gift),
     "moodle-xml": ("Moodle XML", parse_moodle_xml),
@@ -30,6 +43,27 @@ EXPORT_FORMATS: dict[str, Callable[..., str]] = {
     "gift": dump_gift,
     "moodle-xml": dump_moodle_xml,
 }
+
+# One import adds at most this many questions: far above any real quiz bank, and what
+# the bulk insert does in a few seconds (bench/bench_import.py), well inside a request.
+MAX_QUESTIONS_PER_IMPORT = 10_000
+# A file with more problems lists the first ones and counts the rest: 600 KB of broken
+# GIFT made 199,999 problems, an 18.9 MB page.
+PROBLEMS_LISTED = 100
+# The preview shows this many questions and counts the rest, whatever the file's size.
+PREVIEW_QUESTIONS = 50
+
+ProblemT = TypeVar("ProblemT")
+
+
+def first_problems(problems: Sequence[ProblemT]) -> tuple[Sequence[ProblemT], int]:
+    """The problems to list (the first ``PROBLEMS_LISTED``) and how many more there are."""
+    return problems[:PROBLEMS_LISTED], max(0, len(problems) - PROBLEMS_LISTED)
+
+
+def more_problems(count: int) -> str:
+    """The line that stands for the problems not listed."""
+    return f"and {count:,} more problem{'' if count == 1 else 's'} (fix these first)"
 
 
 @dataclass(frozen=True)
@@ -54,7 +88,7 @@ def find_target(article_slug: str, section_slug: str) -> ImportTarget | None:
 def check_size(size: int, filename: str, *, max_bytes: int) -> None:
     """Refuse a file over the limit, saying how big it is, before anything reads it."""
     if size > max_bytes:
-        raise InterchangeError(
+        raise FileRefused(
             [
                 InterchangeProblem(
                     path=filename, message=f"the file is {size:,} bytes; the limit is {max_bytes:,}"
@@ -68,7 +102,9 @@ def parse_file(
 ) -> list[DomainQuestion]:
     """Parse an uploaded file; raises ``InterchangeError`` listing every problem.
 
-    Files over ``max_bytes`` are refused before any parsing.
+    Files over ``max_bytes`` are refused before any parsing, and files holding more than
+    ``MAX_QUESTIONS_PER_IMPORT`` questions before any question is read (both as
+    :class:`FileRefused`).
     """
     if format_name not in IMPORT_FORMATS:
         raise InterchangeError(
@@ -81,7 +117,8 @@ def parse_file(
             ]
         )
     check_size(len(data), filename, max_bytes=max_bytes)
-    questions = IMPORT_FORMATS[format_name][1](data, filename)
+    parse = IMPORT_FORMATS[format_name][1]
+    questions = parse(data, filename, max_questions=MAX_QUESTIONS_PER_IMPORT)
     if not questions:
         raise InterchangeError(
             [InterchangeProblem(path=filename, message="the file holds no questions")]
@@ -95,7 +132,7 @@ def import_questions(
     *,
     author_id: int | None,
     now: dt.datetime,
-) -> list[Question]:
+) -> list[AddedQuestion]:
     """Add every question to the section in one transaction (all or nothing)."""
     return add_questions(
         article_id=target.article.id,
@@ -172,23 +209,57 @@ class ImportUpload:
 
 @dataclass(frozen=True)
 class ImportPage:
-    """The upload form (again), with what was wrong with the file or the section."""
+    """The upload form (again), with what was wrong with the file or the section.
+
+    ``problems`` lists the first ``PROBLEMS_LISTED`` of ``problem_count`` problems;
+    ``file_error`` is a limit the file is over, shown next to the file field.
+    """
 
     sections: tuple[SectionChoice, ...]
     problems: tuple[str, ...] = ()
+    problem_count: int = 0
     section_error: str | None = None
+    file_error: str | None = None
+
+    @property
+    def more_problems(self) -> str | None:
+        """The line standing for the problems not listed, if any."""
+        more = self.problem_count - len(self.problems)
+        return more_problems(more) if more > 0 else None
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    """How many questions of one type the file holds."""
+
+    type_name: str
+    count: int
 
 
 @dataclass(frozen=True)
 class ImportPreview:
-    """Every question of the file as students will see it, before anything is saved."""
+    """The file's first questions as students will see them, before anything is saved.
+
+    ``questions`` are the first ``PREVIEW_QUESTIONS`` of ``question_count``, so the page
+    stays small whatever the file holds; ``type_counts`` sums up all of them.
+    ``content`` and ``encoding`` carry the file to the confirmation (see
+    :func:`encode_upload`).
+    """
 
     sections: tuple[SectionChoice, ...]
     filename: str
     article_title: str
     section_title: str
-    data: bytes
+    content: str
+    encoding: str
+    question_count: int
+    type_counts: tuple[TypeCount, ...]
     questions: tuple[PreviewQuestion, ...]
+
+    @property
+    def not_shown(self) -> int:
+        """How many questions the page does not show."""
+        return self.question_count - len(self.questions)
 
 
 @dataclass(frozen=True)
@@ -199,6 +270,41 @@ class ImportDone:
     article_id: int
     section_id: int
     section_title: str
+
+
+# Files up to this size travel as plain base64; bigger ones compressed first (a 4.5 MB
+# GIFT file is about 0.5 MB compressed), so the preview page does not carry 6 MB back.
+_PLAIN_UPLOAD_BYTES = 64 * 1024
+ZLIB = "zlib"
+DAMAGED = "The previewed file was damaged; upload it again."
+
+
+def encode_upload(data: bytes) -> tuple[str, str]:
+    """The file as text for the preview page's hidden field, and how it is encoded."""
+    if len(data) <= _PLAIN_UPLOAD_BYTES:
+        return base64.b64encode(data).decode("ascii"), ""
+    return base64.b64encode(zlib.compress(data, 6)).decode("ascii"), ZLIB
+
+
+def decode_upload(content: str, encoding: str, *, max_bytes: int) -> bytes:
+    """The file back from :func:`encode_upload`'s text; raises ``RequestRefused`` if damaged.
+
+    Decompression stops past ``max_bytes``, so tampered content cannot blow up in memory.
+    """
+    try:
+        raw = base64.b64decode(content, validate=True)
+        if encoding == "":
+            return raw
+        if encoding != ZLIB:
+            raise ValueError(f"unknown encoding {encoding!r}")
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(raw, max_bytes + 1)
+    except (binascii.Error, ValueError, zlib.error) as error:
+        raise RequestRefused(DAMAGED) from error
+    # Unfinished and not over the limit: cut short. (Over it, the size check says so.)
+    if not inflater.eof and len(data) <= max_bytes:
+        raise RequestRefused(DAMAGED)
+    return data
 
 
 def _section_choices() -> tuple[SectionChoice, ...]:
@@ -218,8 +324,17 @@ def _target_of(section_id: str) -> ImportTarget | None:
     return ImportTarget(section.article, section) if section else None
 
 
+def _problem_page(sections: tuple[SectionChoice, ...], problems: Sequence[object]) -> ImportPage:
+    listed, _ = first_problems(problems)
+    return ImportPage(sections, tuple(str(p) for p in listed), problem_count=len(problems))
+
+
+def _refused_page(sections: tuple[SectionChoice, ...], error: FileRefused) -> ImportPage:
+    return ImportPage(sections, file_error="; ".join(str(p) for p in error.problems))
+
+
 def preview_import(upload: ImportUpload | None, *, max_bytes: int) -> ImportPage | ImportPreview:
-    """Read an uploaded file and show its questions, or say what is wrong with it.
+    """Read an uploaded file and show its first questions, or say what is wrong with it.
 
     ``upload`` None (nothing sent yet, or the form was invalid) gives the empty form.
     """
@@ -233,15 +348,22 @@ def preview_import(upload: ImportUpload | None, *, max_bytes: int) -> ImportPage
         check_size(upload.size, upload.filename, max_bytes=max_bytes)
         data = upload.read()
         questions = parse_file(data, upload.filename, upload.format_name, max_bytes=max_bytes)
+    except FileRefused as error:
+        return _refused_page(sections, error)
     except InterchangeError as error:
-        return ImportPage(sections, problems=tuple(str(p) for p in error.problems))
+        return _problem_page(sections, error.problems)
+    content, encoding = encode_upload(data)
+    counts = Counter(q.type_name for q in questions)
     return ImportPreview(
         sections,
         upload.filename,
         target.article.title,
         target.section.title,
-        data,
-        tuple(PreviewQuestion(q) for q in questions),
+        content,
+        encoding,
+        len(questions),
+        tuple(TypeCount(name, count) for name, count in counts.items()),
+        tuple(PreviewQuestion(q) for q in questions[:PREVIEW_QUESTIONS]),
     )
 
 
@@ -249,20 +371,29 @@ def confirm_import(
     section_id: str,
     filename: str,
     format_name: str,
-    data: bytes,
+    content: str,
+    encoding: str = "",
     *,
     author_id: int,
     now: dt.datetime,
     max_bytes: int,
 ) -> ImportDone | ImportPage:
-    """Save the previewed questions, all or nothing; or the upload form with the problems."""
+    """Save the previewed questions, all or nothing; or the upload form with the problems.
+
+    ``content`` is the preview page's text of the file; damaged text raises
+    ``RequestRefused``.
+    """
+    data = decode_upload(content, encoding, max_bytes=max_bytes)
     target = _target_of(section_id)
     if target is None:
         raise RequestRefused("Choose a section for the imported questions.")
     try:
         questions = parse_file(data, filename, format_name, max_bytes=max_bytes)
         import_questions(target, questions, author_id=author_id, now=now)
-    except (InterchangeError, AuthoringError) as error:
-        problems = [str(p) for p in getattr(error, "problems", [])] or [str(error)]
-        return ImportPage(_section_choices(), problems=tuple(problems))
+    except FileRefused as error:
+        return _refused_page(_section_choices(), error)
+    except InterchangeError as error:
+        return _problem_page(_section_choices(), error.problems)
+    except AuthoringError as error:
+        return _problem_page(_section_choices(), error.problems)
     return ImportDone(len(questions), target.article.id, target.section.id, target.section.title)

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 from quizapp.domain.generate import Candidate, check_rules
 from quizapp.domain.questions import FieldProblem, QuestionInvalid, question_from_mapping
 from quizapp.domain.questions import Question as DomainQuestion
-from quizapp.domain.text import closest_passage, contains_quote, slugify
+from quizapp.domain.text import closest_passage, contains_quote, normalise_quote
 from quizapp.extensions import db
 from quizapp.models import (
     Article,
@@ -36,6 +36,14 @@ from quizapp.models import (
     Section,
 )
 from quizapp.services.errors import AuthoringError, NotFound
+from quizapp.services.question_bulk import (
+    NewQuestion,
+    bank_id_base,
+    free_bank_id,
+    insert_questions,
+    taken_bank_ids,
+    version_content,
+)
 from quizapp.services.questions import content_hash, new_version
 from quizapp.services.quizzes import (
     live_candidates,
@@ -45,8 +53,6 @@ from quizapp.services.quizzes import (
 )
 from quizapp.services.unit_of_work import unit_of_work
 
-# Ids are slugs of the prompt; long prompts are cut at a word boundary so ids stay readable.
-_BANK_ID_LENGTH = 60
 # The name a version gets when no teacher wrote it (loaded from the bank files).
 BANK_FILE_AUTHOR = "the bank files"
 NO_SUCH_QUESTION = "There is no such question in the bank."
@@ -147,6 +153,14 @@ def save_question(
     return row
 
 
+@dataclass(frozen=True)
+class AddedQuestion:
+    """A question an import added."""
+
+    id: int
+    bank_id: str
+
+
 def add_questions(
     *,
     article_id: int,
@@ -154,29 +168,52 @@ def add_questions(
     questions: Sequence[DomainQuestion],
     author_id: int | None,
     now: dt.datetime,
-) -> list[Question]:
+) -> list[AddedQuestion]:
     """Add several new questions to one section in one transaction (an import).
 
     All or nothing: an evidence quote missing from the section (imports usually carry
     none) raises :class:`AuthoringError` naming each question, and nothing is written.
+    The rows go in with a few bulk statements (``question_bulk``), whatever the count.
     """
     section, problems = _section_problem(article_id, section_id)
     if section is None:
         raise AuthoringError([problem.message for problem in problems])
+    # Normalise the section once, not once per question (contains_quote would).
+    body = normalise_quote(section.body)
     misses = [
         f"Question {n} ({question.id}): evidence not found in section '{section.title}'."
         for n, question in enumerate(questions, start=1)
-        if _evidence_problem(section, question.evidence) is not None
+        if _quote_missing(body, question.evidence)
     ]
     if misses:
         raise AuthoringError(misses)
-    with unit_of_work():
-        # Imported questions keep their own names (GIFT titles, XML names) as bank ids.
-        rows = [
-            _add_question(section, question, author_id, now, id_base=question.id)
-            for question in questions
-        ]
-    return rows
+    try:
+        with unit_of_work():
+            taken = taken_bank_ids(article_id)
+            # Imported questions keep their own names (GIFT titles, XML names) as bank ids.
+            new = [
+                NewQuestion(
+                    section.id,
+                    free_bank_id(bank_id_base(question.id or question.prompt), taken),
+                    version_content(question),
+                )
+                for question in questions
+            ]
+            ids = insert_questions(article_id, new, author_id=author_id, now=now)
+    except IntegrityError as error:
+        # Another import into this article took one of the bank ids; nothing was written.
+        raise AuthoringError(
+            ["Someone else added questions to this article at the same moment. Import again."]
+        ) from error
+    return [AddedQuestion(qid, item.bank_id) for qid, item in zip(ids, new, strict=True)]
+
+
+def _quote_missing(normalised_body: str, evidence: object) -> bool:
+    """``_evidence_problem`` for a section body normalised beforehand."""
+    if not isinstance(evidence, str) or not evidence.strip():
+        return False
+    needle = normalise_quote(evidence)
+    return not (needle and needle in normalised_body)
 
 
 def _add_question(
@@ -184,13 +221,11 @@ def _add_question(
     question: DomainQuestion,
     author_id: int | None,
     now: dt.datetime,
-    *,
-    id_base: str | None = None,
 ) -> Question:
     row = Question(
         article_id=section.article_id,
         section_id=section.id,
-        bank_id=_free_bank_id(section.article_id, id_base or question.prompt),
+        bank_id=_free_bank_id(section.article_id, question.prompt),
         current_version_number=1,
         evidence_stale=False,
         created_at=now,
@@ -257,11 +292,7 @@ def _edit_question(
 
 
 def _free_bank_id(article_id: int, prompt: str) -> str:
-    base = slugify(prompt)
-    if len(base) > _BANK_ID_LENGTH:
-        cut = base[:_BANK_ID_LENGTH]
-        base = cut.rsplit("-", 1)[0] if "-" in cut else cut
-    base = base or "question"
+    base = bank_id_base(prompt)
     # Slugs hold only [a-z0-9-], so they are safe inside a LIKE pattern.
     taken = set(
         db.session.execute(
@@ -271,12 +302,7 @@ def _free_bank_id(article_id: int, prompt: str) -> str:
             )
         ).scalars()
     )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+    return free_bank_id(base, taken)
 
 
 def _question_row(question_id: int) -> Question:

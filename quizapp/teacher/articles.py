@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from wtforms import SubmitField, TextAreaField
 
 from quizapp.clock import utcnow
+from quizapp.domain.bank import MAX_ARTICLE_BYTES, MAX_SECTIONS
 from quizapp.services import articles as article_service
 from quizapp.services.articles import ArticleEditor
 from quizapp.services.errors import AuthoringError, NotFound
@@ -16,7 +17,8 @@ from quizapp.teacher import blueprint
 
 ARTICLE_FORMAT_HINT = (
     "YAML front matter (title, authors, published, source) between '---' lines, then the "
-    "text; each '## ' heading starts a section."
+    f"text; each '## ' heading starts a section. At most {MAX_ARTICLE_BYTES:,} bytes and "
+    f"{MAX_SECTIONS} sections."
 )
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import io
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -19,6 +17,7 @@ from quizapp.clock import utcnow
 from quizapp.services import interchange
 from quizapp.services.interchange import (
     IMPORT_FORMATS,
+    MAX_QUESTIONS_PER_IMPORT,
     ImportDone,
     ImportPage,
     ImportUpload,
@@ -51,6 +50,7 @@ class ConfirmForm(_TargetFields):
     """The previewed file, carried to the confirmation."""
 
     content = HiddenField(validators=[DataRequired()])
+    encoding = HiddenField()
     filename = HiddenField()
     submit = SubmitField("Import questions")
 
@@ -74,7 +74,14 @@ def _upload_page(form: UploadForm, page: ImportPage) -> tuple[str, int]:
     form.set_sections(page.sections)
     if page.section_error:
         form.section_id.errors.append(page.section_error)
-    html = render_template("teacher/import/upload.html", form=form, problems=page.problems)
+    if page.file_error:
+        form.file.errors = [page.file_error]
+    html = render_template(
+        "teacher/import/upload.html",
+        form=form,
+        page=page,
+        max_questions=MAX_QUESTIONS_PER_IMPORT,
+    )
     return html, 400 if form.is_submitted() else 200
 
 
@@ -92,7 +99,8 @@ def import_upload() -> str | tuple[str, int]:
         formdata=None,
         format_name=form.format_name.data,
         section_id=form.section_id.data,
-        content=base64.b64encode(page.data).decode("ascii"),
+        content=page.content,
+        encoding=page.encoding,
         filename=page.filename,
     )
     confirm.set_sections(page.sections)
@@ -105,15 +113,12 @@ def import_confirm() -> Response | tuple[str, int]:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400, description="The preview expired; upload the file again.")
-    try:
-        data = base64.b64decode(form.content.data or "", validate=True)
-    except (binascii.Error, ValueError):
-        abort(400, description="The previewed file was damaged; upload it again.")
     done = interchange.confirm_import(
         form.section_id.data or "",
         form.filename.data or "upload",
         form.format_name.data,
-        data,
+        form.content.data or "",
+        form.encoding.data or "",
         author_id=current_user.id,
         now=utcnow(),
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 
 from quizapp.domain.text import slugify
 
-__all__ = ["InterchangeError", "InterchangeProblem", "decode_text", "unique_id"]
+__all__ = [
+    "FileRefused",
+    "InterchangeError",
+    "InterchangeProblem",
+    "decode_text",
+    "refuse_question_count",
+    "unique_id",
+]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +51,29 @@ class InterchangeError(ValueError):
 
     def __init__(self, problems: Iterable[InterchangeProblem]) -> None:
         self.problems: tuple[InterchangeProblem, ...] = tuple(problems)
-        super().__init__("\n".join(str(problem) for problem in self.problems))
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        # Built when asked: a broken file can hold 200,000 problems nobody prints whole.
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+class FileRefused(InterchangeError):
+    """The file as a whole is over a limit (its size, its number of questions)."""
+
+
+def refuse_question_count(path: str, count: int, limit: int | None) -> None:
+    """Raise :class:`FileRefused` when the file holds more than ``limit`` questions.
+
+    The parsers count questions cheaply (blocks, elements, ANSWER lines) before reading
+    any, so a huge file is refused in a moment instead of being read whole first.
+    """
+    if limit is not None and count > limit:
+        message = (
+            f"the file holds {count:,} questions; one import takes at most {limit:,}: "
+            "split it into several files"
+        )
+        raise FileRefused([InterchangeProblem(path=path, message=message)])
 
 
 def unique_id(base: str, taken: set[str]) -> str:

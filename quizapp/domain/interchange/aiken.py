@@ -15,9 +15,11 @@ import re
 from dataclasses import dataclass, field
 
 from quizapp.domain.interchange import (
+    FileRefused,
     InterchangeError,
     InterchangeProblem,
     decode_text,
+    refuse_question_count,
     unique_id,
 )
 from quizapp.domain.question_types import SingleChoice
@@ -205,7 +207,38 @@ class _Parser:
             self.open = None
 
 
-def parse_aiken(data: bytes | str, path: str) -> list[Question]:
+# The most lines one question can have: its text, options A to Z, the ANSWER line.
+_MOST_LINES_PER_QUESTION = 28
+
+
+def _refuse_too_many(path: str, lines: list[str], limit: int) -> None:
+    """Refuse a file with more questions than ``limit`` before reading any.
+
+    A question has one text line and one ANSWER line, so each count is the number of
+    questions of a valid file. A cheap line count comes first, so that a huge file of
+    junk is refused before each line is classified.
+    """
+    filled = [line for line in lines if line.strip()]
+    if len(filled) > limit * _MOST_LINES_PER_QUESTION:
+        message = (
+            f"the file has {len(filled):,} lines; {limit:,} questions (the most one import "
+            f"takes) have at most {limit * _MOST_LINES_PER_QUESTION:,}: split it into "
+            "several files"
+        )
+        raise FileRefused([InterchangeProblem(path=path, message=message)])
+    answers = texts = 0
+    for line in filled:
+        stripped = line.strip()
+        if _ANSWER.match(stripped):
+            answers += 1
+        elif not _OPTION.fullmatch(stripped):
+            texts += 1
+    refuse_question_count(path, max(answers, texts), limit)
+
+
+def parse_aiken(
+    data: bytes | str, path: str, *, max_questions: int | None = None
+) -> list[Question]:
     """Read an Aiken file into single-choice questions, all or nothing.
 
     ``path`` only names the file in problems. Raises
@@ -214,11 +247,15 @@ def parse_aiken(data: bytes | str, path: str) -> list[Question]:
     a missing or unknown ANSWER letter, an option out of sequence (or before any question),
     text after the ANSWER letter, a question text spread over two lines, a question without
     an ANSWER line, and anything our own validation rejects (e.g. HTML in a prompt, or
-    two options with the same text). Never raises anything else.
+    two options with the same text). Never raises anything else. A file with more than
+    ``max_questions`` ANSWER lines raises :class:`FileRefused` before any is read.
     """
     text = decode_text(data, path)
+    lines = _LINE_BREAK.split(text)
+    if max_questions is not None:
+        _refuse_too_many(path, lines, max_questions)
     parser = _Parser(path)
-    for number, raw in enumerate(_LINE_BREAK.split(text), 1):
+    for number, raw in enumerate(lines, 1):
         parser.feed(number, raw)
     parser.finish()
     if parser.problems:

@@ -23,6 +23,7 @@ from quizapp.domain.interchange import (
     InterchangeError,
     InterchangeProblem,
     decode_text,
+    refuse_question_count,
     unique_id,
 )
 from quizapp.domain.interchange.gift_syntax import (
@@ -47,6 +48,8 @@ _MARKER = re.compile(r"\[(tag|id):((?:\\[\\\]]|\\|[^\\\]\x00-\x1f\x7f])*)\]")
 _MARKER_ESCAPE = re.compile(r"\\([\\\]])")
 _CONTEXT_SEGMENT = re.compile(r"\$\w+\$")
 _BANK_ID = re.compile(r"[a-z0-9-]+")
+# Far above any real question (an essay prompt is a few KB); a bigger block is not read.
+MAX_QUESTION_CHARACTERS = 100_000
 
 # The types that read GIFT answer blocks, in the order they are asked whether a block is
 # theirs (numbers start with '#', so they go before choices, which go before matching...).
@@ -165,11 +168,14 @@ def _unknown_block(written: str) -> str:
 # ------------------------------------------------------------------------------- parsing
 
 
-def _chunks(text: str) -> list[list[tuple[int, str]]]:
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _chunks(lines: Sequence[str]) -> list[list[tuple[int, str]]]:
     """Split into questions at blank lines, as Moodle does; lines keep their numbers."""
     chunks: list[list[tuple[int, str]]] = []
     current: list[tuple[int, str]] = []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for number, line in enumerate(lines, start=1):
         if line.strip():
             current.append((number, line))
@@ -179,6 +185,24 @@ def _chunks(text: str) -> list[list[tuple[int, str]]]:
     if current:
         chunks.append(current)
     return chunks
+
+
+def _question_count(lines: Sequence[str]) -> int:
+    """How many blocks hold a question (not only comments, not a $CATEGORY line).
+
+    One lean pass, so a huge file is refused before it is split into blocks.
+    """
+    count = 0
+    # True once the current block's first non-comment line was seen (it decides the block).
+    decided = False
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            decided = False
+        elif not decided and not stripped.startswith("//"):
+            decided = True
+            count += not stripped.startswith(_CATEGORY)
+    return count
 
 
 def _markers(
@@ -207,7 +231,9 @@ def _category_tag(category: str) -> str | None:
     return None if last.startswith("Default for ") else last
 
 
-def parse_gift(text_or_bytes: str | bytes, path: str) -> list[Question]:
+def parse_gift(
+    text_or_bytes: str | bytes, path: str, *, max_questions: int | None = None
+) -> list[Question]:
     """Read a GIFT file into questions, all or nothing.
 
     ``path`` names the file in problems. Every problem found in the file is collected
@@ -215,14 +241,18 @@ def parse_gift(text_or_bytes: str | bytes, path: str) -> list[Question]:
     question is returned unless the whole file is valid. Nothing else is ever raised.
     Question ids come from ``::title::`` (else a ``[id:...]`` comment marker, else the
     prompt), made unique within the file; tags come from ``[tag:...]`` comment markers
-    and from the last segment of the current ``$CATEGORY:``.
+    and from the last segment of the current ``$CATEGORY:``. A file with more than
+    ``max_questions`` question blocks raises :class:`FileRefused` before any is read.
     """
     text = decode_text(text_or_bytes, path)
+    lines = _lines(text)
+    refuse_question_count(path, _question_count(lines), max_questions)
+    chunks = _chunks(lines)
     problems: list[InterchangeProblem] = []
     questions: list[Question] = []
     taken: set[str] = set()
     category: str | None = None
-    for chunk in _chunks(text):
+    for chunk in chunks:
         comments = [(number, line) for number, line in chunk if line.strip().startswith("//")]
         body = [(number, line) for number, line in chunk if not line.strip().startswith("//")]
         if not body:
@@ -254,6 +284,18 @@ def parse_gift(text_or_bytes: str | bytes, path: str) -> list[Question]:
                 )
                 continue
             category = _category_tag(name)
+            continue
+        size = sum(len(line) for _, line in body)
+        if size > MAX_QUESTION_CHARACTERS:
+            problems.append(
+                InterchangeProblem(
+                    path=path,
+                    line=first_line,
+                    message=f"this question is {size:,} characters long; a question may be "
+                    f"at most {MAX_QUESTION_CHARACTERS:,} (is a blank line missing between "
+                    "two questions?)",
+                )
+            )
             continue
         question = _read_question(path, GiftSource(body), comments, category, taken, problems)
         if question is not None:

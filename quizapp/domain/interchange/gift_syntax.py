@@ -73,6 +73,13 @@ class GiftSource:
                 self.where.append(end)
             content = line.strip()
             offset = len(line) - len(line.lstrip())
+            if "\\" not in content:
+                # No escapes (most lines): take the line whole, not character by character.
+                chars.append(content)
+                self.escaped.extend([False] * len(content))
+                self.where.extend([(number, offset + i) for i in range(1, len(content) + 1)])
+                end = (number, offset + len(content) + 1)
+                continue
             i = 0
             while i < len(content):
                 char, column = content[i], offset + i + 1

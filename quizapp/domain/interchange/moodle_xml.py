@@ -26,6 +26,7 @@ from quizapp.domain.interchange import (
     InterchangeError,
     InterchangeProblem,
     decode_text,
+    refuse_question_count,
     unique_id,
 )
 from quizapp.domain.interchange.moodle_xml_syntax import (
@@ -237,7 +238,9 @@ def _read_question(
     return None if reader.problems else question
 
 
-def parse_moodle_xml(data: bytes | str, path: str) -> list[Question]:
+def parse_moodle_xml(
+    data: bytes | str, path: str, *, max_questions: int | None = None
+) -> list[Question]:
     """Read a Moodle XML question file into our questions, all or nothing.
 
     ``path`` is only used to name the file in problems. Raises
@@ -247,7 +250,8 @@ def parse_moodle_xml(data: bytes | str, path: str) -> list[Question]:
     unknown or unsupported type, a fraction that is not one of Moodle's grades, a
     numerical answer that is not a number, too few answers, and anything our own
     validation rejects. ``category`` pseudo-questions add their last path segment as a tag
-    to the questions that follow them. Never raises anything else.
+    to the questions that follow them. Never raises anything else. A file with more than
+    ``max_questions`` questions raises :class:`FileRefused` before any is read.
     """
     text = decode_text(data, path)
     problems: list[InterchangeProblem] = []
@@ -262,10 +266,13 @@ def parse_moodle_xml(data: bytes | str, path: str) -> list[Question]:
                 )
             ]
         )
+    elements = root.findall("question")
+    count = sum(1 for e in elements if (e.get("type") or "").strip() != "category")
+    refuse_question_count(path, count, max_questions)
     questions: list[Question] = []
     taken: set[str] = set()
     category: str | None = None
-    for position, element in enumerate(root.findall("question"), 1):
+    for position, element in enumerate(elements, 1):
         reader = XmlReader(path, position, element)
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
