@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, bindparam
+from sqlalchemy import CursorResult, Select, Table, bindparam
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -239,7 +239,9 @@ def save_answer(
         if late:
             submit_attempt(attempt, now=now, automatically=True)
         else:
-            response = store_answer(attempt, item, answer, now=now, check=check)
+            response = _stored_response(
+                item, store_answer(attempt, item, answer, now=now, check=check)
+            )
     if late:
         # Raised once the submission is committed (or left to the caller's unit of work).
         raise AttemptError(TIME_IS_UP)
@@ -248,24 +250,44 @@ def save_answer(
 
 def store_answer(
     attempt: Attempt, item: DrawnQuestion, answer: object | None, *, now: dt.datetime, check: bool
-) -> Response:
+) -> int:
     """The write of ``save_answer``, for a caller that holds the attempt's lock already and
-    has checked that it is in progress (``attempt_slot.load_slot(for_update=True)``)."""
+    has checked that it is in progress (``attempt_slot.load_slot(for_update=True)``);
+    returns the response's id.
+
+    The upsert runs as a plain statement on the session's connection, not through the
+    ORM's bulk path: saving is the app's most frequent write, and the response's row is
+    needed again only when the answer is checked (then it is read back). The session's
+    copy of the row, if it holds one, is stale until then or the commit.
+    """
     params = {"attempt_question_id": item.row.id, "answer": answer, "saved_at": now}
-    response: Response | None = db.session.scalars(
-        _answer_upsert(db.session.get_bind().dialect.name),
-        params,
-        execution_options={"populate_existing": True},
-    ).one_or_none()
-    if response is None:
+    connection = db.session.connection()
+    response_id: int | None = connection.execute(
+        _answer_upsert(connection.dialect.name), params
+    ).scalar_one_or_none()
+    if response_id is None:
         raise AnswerLocked("You have already checked this answer; it can no longer change.")
-    set_committed_value(item.row, "response", response)
     immediate = attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE
     if check and immediate and answer is not None:
+        response = _stored_response(item, response_id)
         _grade(item, response, now)
         response.checked_at = now
         _update_review_cards(attempt.student_id, [(item, response)], now)
+    return response_id
+
+
+def _stored_response(item: DrawnQuestion, response_id: int) -> Response:
+    """The response as stored now, put in place of what the attempt question held."""
+    response = db.session.execute(
+        db.select(Response).where(Response.id == response_id),
+        execution_options={"populate_existing": True},
+    ).scalar_one()
+    set_committed_value(item.row, "response", response)
     return response
+
+
+# The responses table itself, for the plain-statement upsert.
+_RESPONSES = cast(Table, Response.__table__)
 
 
 @functools.cache
@@ -277,16 +299,16 @@ def _answer_upsert(dialect_name: str) -> Any:
     Built once per database kind (as ``attempt_slot`` builds its query), with the values
     as bound parameters: building the statement cost more than running it.
     """
-    insert = dialect_insert(Response, dialect_name).values(
+    insert = dialect_insert(_RESPONSES, dialect_name).values(
         attempt_question_id=bindparam("attempt_question_id"),
         answer=bindparam("answer"),
         saved_at=bindparam("saved_at"),
     )
     return insert.on_conflict_do_update(
-        index_elements=[Response.attempt_question_id],
+        index_elements=[_RESPONSES.c.attempt_question_id],
         set_={"answer": insert.excluded.answer, "saved_at": insert.excluded.saved_at},
-        where=Response.checked_at.is_(None),
-    ).returning(Response)
+        where=_RESPONSES.c.checked_at.is_(None),
+    ).returning(_RESPONSES.c.id)
 
 
 # ------------------------------------------------------------------- submitting, grading

@@ -21,20 +21,21 @@ from __future__ import annotations
 import sqlite3
 from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quizapp.extensions import Model, db
 
 
-def dialect_insert(model: type[Model], dialect_name: str | None = None) -> Any:
-    """An INSERT for ``model`` with the ``on_conflict_do_*`` methods of the database named
-    (by default the session's).
+def dialect_insert(target: type[Model] | Table, dialect_name: str | None = None) -> Any:
+    """An INSERT into ``target`` (a model, or a table for a plain Core statement) with the
+    ``on_conflict_do_*`` methods of the database named (by default the session's).
 
     Typed ``Any`` because the two dialects' statements share the methods by name only.
     """
     if (dialect_name or db.session.get_bind().dialect.name) == "postgresql":
-        return postgresql.insert(model)
-    return sqlite.insert(model)
+        return postgresql.insert(target)
+    return sqlite.insert(target)
 
 
 def take_write_lock() -> None:
