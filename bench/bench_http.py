@@ -175,7 +175,8 @@ def exam_start(students: list[Student], quiz_id: int, seed: int) -> tuple[list[f
     errors: list[str] = []
     lock = threading.Lock()
     begin = time.monotonic() + 1.0
-    moments = sorted(random.Random(seed).uniform(0, 1) for _ in students)
+    rng = random.Random(seed)
+    moments = sorted(rng.uniform(0, 1) for _ in students)
 
     def press(student: Student, moment: float) -> None:
         time.sleep(max(0.0, begin + moment - time.monotonic()))

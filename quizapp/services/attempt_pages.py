@@ -10,10 +10,11 @@ still loaded.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
 
 from quizapp.domain.answers import AnswerRejected, read_answer
 from quizapp.extensions import db
@@ -260,7 +261,14 @@ def _review(attempt: Attempt, now: dt.datetime) -> ReviewPage:
     return ReviewPage(attempt_view(attempt), question_views(attempt, held_back_keys(attempt, now)))
 
 
-def _visible_to(student_id: int) -> ColumnElement[bool]:
+@functools.cache
+def _visible_quiz() -> Select[Quiz]:
+    # Built once per worker (see ``attempt_slot``): an exam opening means hundreds of these.
+    student_id: BindParameter[int] = bindparam("student_id")
+    return db.select(Quiz).where(Quiz.id == bindparam("quiz_id"), _visible_to(student_id))
+
+
+def _visible_to(student_id: int | BindParameter[int]) -> ColumnElement[bool]:
     """The quizzes a student may see: their own practice, their classes' published
     quizzes, and any quiz they have an attempt in progress at (they may finish it)."""
     in_class = (
@@ -302,9 +310,8 @@ def start_quiz(
     else's practice) is one and the same 404, so quiz ids cannot be probed.
     """
     with unit_of_work():
-        quiz = db.session.execute(
-            db.select(Quiz).where(Quiz.id == quiz_id, _visible_to(student_id))
-        ).scalar_one_or_none()
+        params = {"quiz_id": quiz_id, "student_id": student_id}
+        quiz = db.session.execute(_visible_quiz(), params).scalar_one_or_none()
         if quiz is None:
             raise AttemptNotFound("There is no such quiz.")
         try:

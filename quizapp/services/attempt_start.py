@@ -7,12 +7,14 @@ records the seed, and fixes each question's display order, so the attempt can be
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 
-from sqlalchemy import func, text
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import BindParameter, Select, bindparam, func, text
+from sqlalchemy.orm import load_only
 
 from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
+from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import (
     Attempt,
@@ -30,7 +32,7 @@ from quizapp.models import (
 from quizapp.models.attempts import IN_PROGRESS_WHERE
 from quizapp.services.attempts import AttemptError, attempt_query, is_expired, submit_attempt
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
-from quizapp.services.questions import version_to_domain
+from quizapp.services.questions import cached_domain, version_to_domain
 from quizapp.services.quizzes import deadline_for, live_candidates, quiz_draw_rules
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -39,15 +41,7 @@ _system_random = random.SystemRandom()
 
 def _ranked_for_assessment(candidates: list[Candidate], student_id: int) -> list[Candidate]:
     # Moodle's "no repeats": the questions this learner has seen least come first.
-    seen = dict(
-        db.session.execute(
-            db.select(QuestionVersion.question_id, func.count(AttemptQuestion.id))
-            .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
-            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-            .where(Attempt.student_id == student_id)
-            .group_by(QuestionVersion.question_id)
-        ).all()
-    )
+    seen = dict(db.session.execute(_seen_counts(), {"student_id": student_id}).all())
     return [_with_rank(c, seen.get(c.question_id, 0)) for c in candidates]
 
 
@@ -115,13 +109,8 @@ def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
 
 def in_progress_attempt(quiz_id: int, student_id: int) -> Attempt | None:
     """The student's unfinished attempt at the quiz, if any."""
-    return db.session.execute(
-        db.select(Attempt).where(
-            Attempt.quiz_id == quiz_id,
-            Attempt.student_id == student_id,
-            Attempt.state == AttemptState.IN_PROGRESS,
-        )
-    ).scalar_one_or_none()
+    params = {"quiz_id": quiz_id, "student_id": student_id}
+    return db.session.execute(_in_progress(), params).scalar_one_or_none()
 
 
 def start_attempt(
@@ -168,12 +157,7 @@ def start_attempt(
         )
         sections = {
             section.id: section
-            for section in session.scalars(
-                # The rules' labels need the titles, not the sections' text.
-                db.select(Section)
-                .where(Section.article_id == quiz.article_id)
-                .options(load_only(Section.id, Section.title))
-            )
+            for section in session.scalars(_section_titles(), {"article_id": quiz.article_id})
         }
         rules = quiz_draw_rules(quiz, sections)
         seed = (rng or _system_random).getrandbits(62)
@@ -185,28 +169,10 @@ def start_attempt(
                 "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
             ) from error
 
-        versions = {
-            version.question_id: version
-            for version in db.session.execute(
-                db.select(QuestionVersion)
-                .join(Question, Question.id == QuestionVersion.question_id)
-                .where(
-                    Question.id.in_(question_ids),
-                    QuestionVersion.number == Question.current_version_number,
-                )
-                .options(joinedload(QuestionVersion.question))
-            ).scalars()
-        }
+        drawn = _current_versions(question_ids)
         # The learner's extra time and their last attempt's number, in one statement.
         extra, last_number = session.execute(
-            db.select(
-                db.select(ExtraTime.extra_seconds)
-                .where(ExtraTime.quiz_id == quiz.id, ExtraTime.student_id == student_id)
-                .scalar_subquery(),
-                db.select(func.max(Attempt.number))
-                .where(Attempt.quiz_id == quiz.id, Attempt.student_id == student_id)
-                .scalar_subquery(),
-            )
+            _extra_time_and_last_number(), {"quiz_id": quiz.id, "student_id": student_id}
         ).one()
         number = 1 + (last_number or 0)
         # The INSERT itself settles a race with another start: the partial unique index
@@ -237,8 +203,7 @@ def start_attempt(
             return current
         slots = []
         for position, question_id in enumerate(question_ids, start=1):
-            version = versions[question_id]
-            domain_question = version_to_domain(version, version.question.bank_id)
+            version_id, domain_question = drawn[question_id]
             size, avoid_identity = shuffle_plan(domain_question)
             order = (
                 display_order(
@@ -254,7 +219,7 @@ def start_attempt(
                 {
                     "attempt_id": attempt.id,
                     "position": position,
-                    "question_version_id": version.id,
+                    "question_version_id": version_id,
                     "display_order": order,
                 }
             )
@@ -271,3 +236,90 @@ def _with_questions(attempt: Attempt) -> Attempt:
         attempt_query().where(Attempt.id == attempt.id),
         execution_options={"populate_existing": True},
     ).scalar_one()
+
+
+# The statements a start runs, built once per worker with bound parameters: hundreds of
+# students start in the same second when an exam opens, and building a statement and
+# its cache key cost more than running it (as for ``attempt_slot``).
+
+
+@functools.cache
+def _in_progress() -> Select[Attempt]:
+    return db.select(Attempt).where(
+        Attempt.quiz_id == bindparam("quiz_id"),
+        Attempt.student_id == bindparam("student_id"),
+        Attempt.state == AttemptState.IN_PROGRESS,
+    )
+
+
+@functools.cache
+def _seen_counts() -> Select[int, int]:
+    return (
+        db.select(QuestionVersion.question_id, func.count(AttemptQuestion.id))
+        .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(Attempt.student_id == bindparam("student_id"))
+        .group_by(QuestionVersion.question_id)
+    )
+
+
+@functools.cache
+def _section_titles() -> Select[Section]:
+    # The rules' labels need the titles, not the sections' text.
+    return (
+        db.select(Section)
+        .where(Section.article_id == bindparam("article_id"))
+        .options(load_only(Section.id, Section.title))
+    )
+
+
+@functools.cache
+def _extra_time_and_last_number() -> Select[int | None, int | None]:
+    quiz_id: BindParameter[int] = bindparam("quiz_id")
+    student_id: BindParameter[int] = bindparam("student_id")
+    return db.select(
+        db.select(ExtraTime.extra_seconds)
+        .where(ExtraTime.quiz_id == quiz_id, ExtraTime.student_id == student_id)
+        .scalar_subquery(),
+        db.select(func.max(Attempt.number))
+        .where(Attempt.quiz_id == quiz_id, Attempt.student_id == student_id)
+        .scalar_subquery(),
+    )
+
+
+@functools.cache
+def _current_version_keys() -> Select[int, int, str, str]:
+    return (
+        db.select(
+            QuestionVersion.question_id,
+            QuestionVersion.id,
+            QuestionVersion.content_hash,
+            Question.bank_id,
+        )
+        .join(Question, Question.id == QuestionVersion.question_id)
+        .where(
+            Question.id.in_(bindparam("question_ids", expanding=True)),
+            QuestionVersion.number == Question.current_version_number,
+        )
+    )
+
+
+def _current_versions(question_ids: list[int]) -> dict[int, tuple[int, DomainQuestion]]:
+    """Question id -> (its current version's id, the domain question), from the worker's
+    cache of domain questions; only versions this worker has not built yet are read."""
+    keys = db.session.execute(_current_version_keys(), {"question_ids": question_ids}).all()
+    drawn = {}
+    missing = {}
+    for question_id, version_id, content_hash, bank_id in keys:
+        question = cached_domain(version_id, content_hash, bank_id)
+        if question is None:
+            missing[version_id] = (question_id, bank_id)
+        else:
+            drawn[question_id] = (version_id, question)
+    if missing:
+        for version in db.session.scalars(
+            db.select(QuestionVersion).where(QuestionVersion.id.in_(list(missing)))
+        ):
+            question_id, bank_id = missing[version.id]
+            drawn[question_id] = (version.id, version_to_domain(version, bank_id))
+    return drawn
