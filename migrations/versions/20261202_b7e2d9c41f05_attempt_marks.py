@@ -24,7 +24,7 @@ def upgrade():
     op.create_table(
         "attempt_marks",
         sa.Column("attempt_id", sa.Integer(), nullable=False),
-        sa.Column("total", sa.Float(), nullable=False),
+        sa.Column("total", sa.Double(), nullable=False),
         sa.Column("marks", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
             ["attempt_id"],
