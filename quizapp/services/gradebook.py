@@ -90,16 +90,16 @@ class Paging:
 STUDENTS_PER_PAGE = 100
 
 
-def paging(students: int, page: int | None, per_page: int = STUDENTS_PER_PAGE) -> Paging:
-    """The page ``page`` of ``students`` (clamped to the pages there are); None: all of them."""
+def paging(students: int, page: int | None) -> Paging:
+    """Page ``page`` of ``students``, ``STUDENTS_PER_PAGE`` a page (clamped to the pages
+    there are); None: every student on one page."""
     if page is None:
         return Paging(1, 1, min(1, students), students, students)
-    pages = max(1, -(-students // per_page))
+    size = STUDENTS_PER_PAGE
+    pages = max(1, -(-students // size))
     number = min(max(page, 1), pages)
-    first = (number - 1) * per_page
-    return Paging(
-        number, pages, min(first + 1, students), min(first + per_page, students), students
-    )
+    first = (number - 1) * size
+    return Paging(number, pages, min(first + 1, students), min(first + size, students), students)
 
 
 @dataclass(frozen=True)

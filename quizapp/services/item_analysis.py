@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, Text, case, func, type_coerce
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from quizapp.domain.item_health import Distractors, counted_distractors, health_flags, thirds
@@ -310,7 +310,9 @@ def _store_missing_marks(quiz_id: int) -> dict[int, tuple[float, str]]:
                         for attempt_id, (total, text) in computed.items()
                     ],
                 )
-        except OperationalError as refused:
+        # A read-only database: OperationalError from SQLite (and for a full disk), and
+        # InternalError from PostgreSQL ("read-only transaction").
+        except (OperationalError, InternalError) as refused:
             logger.warning("attempt marks of quiz %s not stored: %s", quiz_id, refused)
     return computed
 
