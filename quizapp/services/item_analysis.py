@@ -164,13 +164,18 @@ def _quiz_analysis(quiz_id: int, which: str) -> QuizAnalysis:
         .outerjoin(AttemptMarks, AttemptMarks.attempt_id == counted.c.attempt_id)
         .order_by(counted.c.attempt_id)
     )
+    # Marks the database refused to keep (say, it is read-only) were computed all the same;
+    # an attempt submitted since they were stored has none yet and waits for the next view.
+    attempt_rows = [
+        (attempt_id, score, max_score, *unstored[attempt_id])
+        if marks is None and attempt_id in unstored
+        else (attempt_id, score, max_score, total, marks)
+        for attempt_id, score, max_score, total, marks in attempt_rows
+        if marks is not None or attempt_id in unstored
+    ]
     if not attempt_rows:
         return QuizAnalysis(which=which, attempts=0, analysis=None)
-    # Marks the database refused to keep (say, it is read-only) were computed all the same.
-    stored = [
-        (total, marks) if marks is not None else unstored.get(attempt_id, (0.0, ""))
-        for attempt_id, _, _, total, marks in attempt_rows
-    ]
+    stored = [(total, marks) for _, _, _, total, marks in attempt_rows]
     groups = thirds([total for total, _ in stored])
     lines_by_group: dict[tuple[float, int], list[str]] = defaultdict(list)
     for (total, marks), group in zip(stored, groups, strict=True):
@@ -254,14 +259,57 @@ def _parse_line(line: str) -> tuple[int, float | None, object]:
     )
 
 
+# Attempts whose marks are stored per statement: bounds what a worker holds (and the
+# length of a transaction) when a quiz of 50,000 attempts is analysed for the first time.
+STORE_BATCH = 5000
+
+
 def _store_missing_marks(quiz_id: int) -> dict[int, tuple[float, str]]:
     """Write the ``AttemptMarks`` of the quiz's submitted attempts that have none yet.
 
     Returns those marks by attempt id, and they are not lost if the database refuses the
     write (read-only, or locked past the busy timeout): the report still shows them.
     """
+    computed: dict[int, tuple[float, str]] = {}
+    after = 0
+    while True:
+        batch = _marks_to_store(quiz_id, after)
+        computed.update(batch)
+        if batch:
+            try:
+                with unit_of_work() as session:
+                    session.execute(
+                        dialect_insert(AttemptMarks).on_conflict_do_nothing(),
+                        [
+                            {"attempt_id": attempt_id, "total": total, "marks": text}
+                            for attempt_id, (total, text) in batch.items()
+                        ],
+                    )
+            # A read-only database: OperationalError from SQLite (and for a full disk), and
+            # InternalError from PostgreSQL ("read-only transaction").
+            except (OperationalError, InternalError) as refused:
+                logger.warning("attempt marks of quiz %s not stored: %s", quiz_id, refused)
+        if len(batch) < STORE_BATCH:
+            return computed
+        after = max(batch)
+
+
+def _marks_to_store(quiz_id: int, after: int) -> dict[int, tuple[float, str]]:
+    """The marks (total and lines) of the next ``STORE_BATCH`` submitted attempts of the
+    quiz, by id above ``after``, that have no ``AttemptMarks`` yet."""
     missing = (
         ~db.select(AttemptMarks.attempt_id).where(AttemptMarks.attempt_id == Attempt.id).exists()
+    )
+    batch = (
+        db.select(Attempt.id)
+        .where(
+            Attempt.quiz_id == quiz_id,
+            Attempt.state == AttemptState.SUBMITTED,
+            Attempt.id > after,
+            missing,
+        )
+        .order_by(Attempt.id)
+        .limit(STORE_BATCH)
     )
     choice_types = [name for name, cls in QUESTION_TYPES.items() if issubclass(cls, ChoiceQuestion)]
     rows = _plain_rows(
@@ -278,7 +326,7 @@ def _store_missing_marks(quiz_id: int) -> dict[int, tuple[float, str]]:
         .outerjoin(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
         .outerjoin(Response, Response.attempt_question_id == AttemptQuestion.id)
-        .where(Attempt.quiz_id == quiz_id, Attempt.state == AttemptState.SUBMITTED, missing)
+        .where(Attempt.id.in_(batch.scalar_subquery()))
         .order_by(Attempt.id, AttemptQuestion.position)
     )
     lines: dict[int, list[str]] = {}
@@ -296,32 +344,18 @@ def _store_missing_marks(quiz_id: int) -> dict[int, tuple[float, str]]:
         attempt_lines.append(
             f"{version_id}:{'' if fraction is None else repr(fraction)}:{answer_text}"
         )
-    computed = {
+    return {
         attempt_id: (math.fsum(marks[attempt_id]), "\n".join(attempt_lines))
         for attempt_id, attempt_lines in lines.items()
     }
-    if computed:
-        try:
-            with unit_of_work() as session:
-                session.execute(
-                    dialect_insert(AttemptMarks).on_conflict_do_nothing(),
-                    [
-                        {"attempt_id": attempt_id, "total": total, "marks": text}
-                        for attempt_id, (total, text) in computed.items()
-                    ],
-                )
-        # A read-only database: OperationalError from SQLite (and for a full disk), and
-        # InternalError from PostgreSQL ("read-only transaction").
-        except (OperationalError, InternalError) as refused:
-            logger.warning("attempt marks of quiz %s not stored: %s", quiz_id, refused)
-    return computed
 
 
 def _plain_rows(statement: Select) -> list[tuple]:
     """Run ``statement`` on the driver's cursor and return its plain tuples.
 
-    For the one query that reads a row per response (200,000 for a large quiz): result
-    rows and type processing cost more than the statistics themselves. The statement
+    For the queries that read a row per attempt (50,000 for a large quiz) or per response
+    of the attempts whose marks are not stored yet: result rows and type processing cost
+    more than the statistics themselves. The statement
     holds only ids, enum values and type names we chose, so its values are rendered
     inline; columns come back as the driver gives them (JSON as text on SQLite, decoded
     by psycopg), which the caller handles.

@@ -238,3 +238,46 @@ def test_a_database_refusing_to_store_the_marks_still_gets_the_whole_report(
     assert report.analysis == expected
     assert {q.question_id: q.distractors for q in report.questions} == tables
     assert db.session.scalar(db.select(func.count()).select_from(AttemptMarks)) == 0
+
+
+def test_marks_are_stored_in_batches_of_attempts(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(item_analysis_service, "STORE_BATCH", 2)
+    quiz = create_assessment(
+        school.teacher,
+        school.school_class,
+        school.article,
+        rules=[section_rule(school.article, ECONOMY, 4)],
+    )
+    rng = random.Random(3)
+    for k, student in enumerate([school.ada, school.bob, school.cy] * 2):
+        _submit_randomly(quiz, student, rng, minutes=10 * k)
+    db.session.commit()
+    expected, _ = _analysis_from_every_mark(quiz.id)
+
+    report = item_analysis_service.quiz_analysis(quiz.id, "all")
+
+    assert report.analysis == expected
+    assert db.session.scalar(db.select(func.count()).select_from(AttemptMarks)) == 6
+
+
+def test_an_attempt_submitted_after_the_marks_were_stored_waits_for_the_next_view(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiz = create_assessment(
+        school.teacher,
+        school.school_class,
+        school.article,
+        rules=[section_rule(school.article, ECONOMY, 2)],
+    )
+    scored(quiz, school.ada, 1, minutes=10)
+    assert item_analysis_service.quiz_analysis(quiz.id, "all").attempts == 1
+    scored(quiz, school.bob, 2, minutes=20)
+    # As if Bob submitted between the storing of the marks and their reading.
+    with monkeypatch.context() as patched:
+        patched.setattr(item_analysis_service, "_store_missing_marks", lambda quiz_id: {})
+        meanwhile = item_analysis_service.quiz_analysis(quiz.id, "all")
+
+    assert (meanwhile.attempts, meanwhile.scores) == (1, [(1.0, 4.0)])
+    assert item_analysis_service.quiz_analysis(quiz.id, "all").attempts == 2
