@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, Text, case, func, type_coerce
+from sqlalchemy import ColumnElement, Select, Subquery, Text, case, cast, func
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import joinedload
 
@@ -318,10 +318,8 @@ def _marks_to_store(quiz_id: int, after: int) -> dict[int, tuple[float, str]]:
             QuestionVersion.id,
             QuestionVersion.points,
             Response.fraction,
-            case(
-                (QuestionVersion.type.in_(choice_types), type_coerce(Response.answer, Text)),
-                else_=None,
-            ),
+            # The JSON as text on both databases (psycopg would decode it).
+            case((QuestionVersion.type.in_(choice_types), cast(Response.answer, Text)), else_=None),
         )
         .outerjoin(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
         .outerjoin(QuestionVersion, QuestionVersion.id == AttemptQuestion.question_version_id)
@@ -331,16 +329,19 @@ def _marks_to_store(quiz_id: int, after: int) -> dict[int, tuple[float, str]]:
     )
     lines: dict[int, list[str]] = {}
     marks: dict[int, list[float]] = defaultdict(list)
+    compact: dict[str | None, str] = {None: ""}  # each distinct stored answer, rewritten once
     for attempt_id, version_id, points, fraction, answer_json in rows:
         # An attempt without questions still gets its (empty) row.
         attempt_lines = lines.setdefault(attempt_id, [])
         if version_id is None:
             continue
         marks[attempt_id].append((fraction or 0.0) * points)
-        # SQLite hands back JSON text (or a bare number); psycopg decodes JSON itself.
-        answer = json.loads(answer_json) if isinstance(answer_json, str) else answer_json
-        # Compact JSON has no spaces and, like any JSON, no raw line break.
-        answer_text = "" if answer is None else json.dumps(answer, separators=(",", ":"))
+        answer_text = compact.get(answer_json)
+        if answer_text is None:
+            answer = json.loads(answer_json)
+            # Compact JSON has no spaces and, like any JSON, no raw line break.
+            answer_text = "" if answer is None else json.dumps(answer, separators=(",", ":"))
+            compact[answer_json] = answer_text
         attempt_lines.append(
             f"{version_id}:{'' if fraction is None else repr(fraction)}:{answer_text}"
         )
@@ -357,8 +358,7 @@ def _plain_rows(statement: Select) -> list[tuple]:
     of the attempts whose marks are not stored yet: result rows and type processing cost
     more than the statistics themselves. The statement
     holds only ids, enum values and type names we chose, so its values are rendered
-    inline; columns come back as the driver gives them (JSON as text on SQLite, decoded
-    by psycopg), which the caller handles.
+    inline; columns come back as the driver gives them, which the caller handles.
     """
     connection = db.session.connection()
     sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
