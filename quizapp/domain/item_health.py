@@ -7,7 +7,7 @@ plain values: counts, fractions, item statistics and the domain question.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from quizapp.domain.question_types import ChoiceQuestion
@@ -23,6 +23,7 @@ __all__ = [
     "WEAK_EFFICIENCY",
     "Distractors",
     "bank_flags",
+    "counted_distractors",
     "distractors",
     "health_flags",
     "thirds",
@@ -94,17 +95,29 @@ def distractors(
     them for multiple choice; anything else (no answer, a malformed one) chooses nothing
     but still counts as seen. ``groups`` maps each attempt index to its third (``thirds``).
     """
+    return counted_distractors(
+        question, [(groups[attempt], answer, 1) for attempt, answer in answers]
+    )
+
+
+def counted_distractors(
+    question: DomainQuestion, answers: Iterable[tuple[int, object, int]]
+) -> Distractors | None:
+    """:func:`distractors` from counted answers: (third, stored answer, how many attempts).
+
+    The third is 0 (top), 1 (middle) or 2 (bottom), as ``thirds`` numbers them; a report
+    can have the database count the answers instead of reading each one.
+    """
     if not isinstance(question, ChoiceQuestion):
         return None
     chosen_by_group: list[defaultdict[int, int]] = [defaultdict(int) for _ in range(3)]
     seen_by_group = [0, 0, 0]
-    for attempt, answer in answers:
-        group = groups[attempt]
-        seen_by_group[group] += 1
+    for group, answer, count in answers:
+        seen_by_group[group] += count
         picked = answer if isinstance(answer, list) else [answer]
         for index in picked:
             if isinstance(index, int):
-                chosen_by_group[group][index] += 1
+                chosen_by_group[group][index] += count
 
     def share(group: int, index: int) -> float:
         return chosen_by_group[group][index] / seen_by_group[group] if seen_by_group[group] else 0.0

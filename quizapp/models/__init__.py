@@ -19,12 +19,14 @@ from quizapp.models.quizzes import (
     QuizKind,
     QuizRule,
 )
+from quizapp.models.reports import AttemptMarks
 from quizapp.models.users import TEACHING_ROLES, Role, User
 
 __all__ = [
     "TEACHING_ROLES",
     "Article",
     "Attempt",
+    "AttemptMarks",
     "AttemptQuestion",
     "AttemptState",
     "Enrolment",

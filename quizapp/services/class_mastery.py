@@ -10,7 +10,13 @@ from quizapp.extensions import db
 from quizapp.models import Question, ReviewCard, SchoolClass, Section
 from quizapp.services.articles import live_question_counts
 from quizapp.services.classes import require_owned_class
-from quizapp.services.gradebook import ClassRef, StudentRef, current_students, student_ref
+from quizapp.services.gradebook import (
+    ClassRef,
+    Paging,
+    StudentRef,
+    current_student_refs,
+    paging,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class MasteryGrid:
 
     sections: list[SectionRef]
     rows: list[tuple[StudentRef, list[float]]]
+    paging: Paging
 
 
 @dataclass(frozen=True)
@@ -38,21 +45,28 @@ class MasteryPage:
     grid: MasteryGrid
 
 
-def class_mastery_page(class_id: int, *, teacher_id: int) -> MasteryPage:
-    """The mastery page's use case: the teacher's class (else :class:`NotFound`) and grid."""
+def class_mastery_page(class_id: int, *, teacher_id: int, page: int = 1) -> MasteryPage:
+    """The mastery page's use case: the teacher's class (else :class:`NotFound`) and grid.
+
+    Shows one page of ``STUDENTS_PER_PAGE`` students, by name.
+    """
     school_class = require_owned_class(class_id, teacher_id)
     return MasteryPage(
         school_class=ClassRef(id=school_class.id, name=school_class.name),
-        grid=class_mastery(school_class),
+        grid=class_mastery(school_class, page=page),
     )
 
 
-def class_mastery(school_class: SchoolClass) -> MasteryGrid:
+def class_mastery(school_class: SchoolClass, *, page: int | None = None) -> MasteryGrid:
     """Mean latest grade per section for each current student, unseen counting 0.
 
     Only sections with questions a quiz can draw are shown; retired questions count no more.
+    ``page`` (1-based) keeps one page of ``STUDENTS_PER_PAGE`` students by name; None keeps
+    every student.
     """
-    students = current_students(school_class.id)
+    everyone = current_student_refs(school_class.id)
+    shown = paging(len(everyone), page)
+    students = everyone[shown.first - 1 : shown.last]
     counts = live_question_counts()
     question_counts = dict(
         db.session.execute(db.select(counts.c.section_id, counts.c.question_count)).all()
@@ -82,9 +96,9 @@ def class_mastery(school_class: SchoolClass) -> MasteryGrid:
             sums[(student_id, section_id)] = float(total or 0.0)
     rows = [
         (
-            student_ref(student),
+            student,
             [round(sums.get((student.id, s.id), 0.0) / question_counts[s.id], 9) for s in sections],
         )
         for student in students
     ]
-    return MasteryGrid(sections, rows)
+    return MasteryGrid(sections, rows, shown)

@@ -16,16 +16,17 @@ from quizapp.models import Attempt, AttemptState, Enrolment, Quiz, QuizKind, Sch
 from quizapp.services.classes import require_owned_class
 
 
-def current_students(class_id: int) -> list[User]:
-    """The class's students who have not been removed, by name."""
-    return list(
-        db.session.execute(
-            db.select(User)
+def current_student_refs(class_id: int) -> list[StudentRef]:
+    """The class's students who have not been removed, by name (plain columns)."""
+    return [
+        StudentRef(id=student_id, name=name, email=email)
+        for student_id, name, email in db.session.execute(
+            db.select(User.id, User.name, User.email)
             .join(Enrolment, Enrolment.student_id == User.id)
             .where(Enrolment.class_id == class_id, Enrolment.removed_at.is_(None))
-            .order_by(User.name, User.email)
-        ).scalars()
-    )
+            .order_by(User.name, User.email, User.id)
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,6 @@ class StudentRef:
     id: int
     name: str
     email: str
-
-
-def student_ref(student: User) -> StudentRef:
-    """The plain view of a student row."""
-    return StudentRef(id=student.id, name=student.name, email=student.email)
 
 
 @dataclass(frozen=True)
@@ -76,33 +72,83 @@ class GradebookRow:
 
 
 @dataclass(frozen=True)
+class Paging:
+    """Which students of the class a report page shows: ``first``..``last`` of ``students``.
+
+    ``number`` is the page (1-based) of ``pages``; an empty class has one empty page.
+    """
+
+    number: int
+    pages: int
+    first: int
+    last: int
+    students: int
+
+
+# Students per report page: a class of thousands would otherwise make a page of megabytes
+# that takes seconds to render (and nobody reads).
+STUDENTS_PER_PAGE = 100
+
+
+def paging(students: int, page: int | None) -> Paging:
+    """Page ``page`` of ``students``, ``STUDENTS_PER_PAGE`` a page (clamped to the pages
+    there are); None: every student on one page."""
+    if page is None:
+        return Paging(1, 1, min(1, students), students, students)
+    size = STUDENTS_PER_PAGE
+    pages = max(1, -(-students // size))
+    number = min(max(page, 1), pages)
+    first = (number - 1) * size
+    return Paging(number, pages, min(first + 1, students), min(first + size, students), students)
+
+
+@dataclass(frozen=True)
 class Gradebook:
-    """Students x quizzes for one class."""
+    """Students x quizzes for one class (the rows of one page of students)."""
 
     school_class: ClassRef
     quizzes: list[QuizColumn]
     rows: list[GradebookRow]
+    paging: Paging
 
 
 def class_gradebook(
-    class_id: int, *, teacher_id: int, sort: str = "name", descending: bool = False
+    class_id: int,
+    *,
+    teacher_id: int,
+    sort: str = "name",
+    descending: bool = False,
+    page: int = 1,
 ) -> Gradebook:
-    """The gradebook page's use case: the teacher's class (else :class:`NotFound`), graded."""
-    return gradebook(require_owned_class(class_id, teacher_id), sort=sort, descending=descending)
+    """The gradebook page's use case: the teacher's class (else :class:`NotFound`), graded.
+
+    Shows one page of ``STUDENTS_PER_PAGE`` students, in the order ``sort`` gives.
+    """
+    return gradebook(
+        require_owned_class(class_id, teacher_id), sort=sort, descending=descending, page=page
+    )
 
 
 def gradebook(
-    school_class: SchoolClass, *, sort: str = "name", descending: bool = False
+    school_class: SchoolClass,
+    *,
+    sort: str = "name",
+    descending: bool = False,
+    page: int | None = None,
 ) -> Gradebook:
     """Grades of the class's current students on its quizzes (3 queries).
 
     ``sort`` is "name" or "quiz-<id>"; students without a grade sort last either way.
+    ``page`` (1-based) keeps one page of ``STUDENTS_PER_PAGE`` students of that order;
+    None keeps every student.
     """
     with cyclic_gc_paused():
-        return _gradebook(school_class, sort=sort, descending=descending)
+        return _gradebook(school_class, sort=sort, descending=descending, page=page)
 
 
-def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gradebook:
+def _gradebook(
+    school_class: SchoolClass, *, sort: str, descending: bool, page: int | None
+) -> Gradebook:
     quizzes = list(
         db.session.execute(
             db.select(Quiz.id, Quiz.title, Quiz.grading_method)
@@ -110,7 +156,7 @@ def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gra
             .order_by(Quiz.created_at, Quiz.id)
         ).all()
     )
-    students = current_students(school_class.id)
+    students = current_student_refs(school_class.id)
     scores: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
     if quizzes:
         for student_id, quiz_id, score, max_score in db.session.execute(
@@ -122,8 +168,26 @@ def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gra
             .order_by(Attempt.started_at, Attempt.id)
         ):
             scores[(student_id, quiz_id)].append((score or 0.0, max_score or 0.0))
+    if sort.startswith("quiz-") and sort[5:].isdigit():
+        # Every student's grade on that quiz orders them (an unknown quiz grades nobody);
+        # the other quizzes' grades are worked out only for the page shown.
+        quiz_id = int(sort[5:])
+        method = {q.id: q.grading_method.value for q in quizzes}.get(quiz_id)
+        grade_of = {}
+        if method is not None:
+            for student in students:
+                result = quiz_result(scores.get((student.id, quiz_id), []), method)
+                if result is not None:
+                    grade_of[student.id] = result[0]
+        graded = [s for s in students if s.id in grade_of]
+        ungraded = [s for s in students if s.id not in grade_of]
+        graded.sort(key=lambda s: grade_of[s.id], reverse=descending)
+        students = graded + ungraded
+    elif descending:
+        students.reverse()
+    shown = paging(len(students), page)
     rows = []
-    for student in students:
+    for student in students[shown.first - 1 : shown.last]:
         cells = {}
         for quiz_id, _, grading_method in quizzes:
             taken = scores.get((student.id, quiz_id), [])
@@ -133,22 +197,10 @@ def _gradebook(school_class: SchoolClass, *, sort: str, descending: bool) -> Gra
                 max_score=result[1] if result else None,
                 attempts=len(taken),
             )
-        rows.append(GradebookRow(student_ref(student), cells))
-    if sort.startswith("quiz-") and sort[5:].isdigit():
-        quiz_id = int(sort[5:])
-        grade_of = {
-            id(row): cell.grade
-            for row in rows
-            if (cell := row.cells.get(quiz_id)) is not None and cell.grade is not None
-        }
-        graded = [r for r in rows if id(r) in grade_of]
-        ungraded = [r for r in rows if id(r) not in grade_of]
-        graded.sort(key=lambda r: grade_of[id(r)], reverse=descending)
-        rows = graded + ungraded
-    elif descending:
-        rows.reverse()
+        rows.append(GradebookRow(student, cells))
     return Gradebook(
         ClassRef(id=school_class.id, name=school_class.name),
         [QuizColumn(id=quiz_id, title=title) for quiz_id, title, _ in quizzes],
         rows,
+        shown,
     )

@@ -29,11 +29,12 @@ def gradebook_page(class_id: int) -> str:
     """Students x quizzes, each grade by the quiz's grading method; sortable by column."""
     sort = request.args.get("sort", "name")
     descending = request.args.get("dir") == "desc"
-    # Thousands of rows: rendering them allocates as much as building them.
+    page = request.args.get("page", 1, type=int)
+    # Hundreds of rows: rendering them allocates as much as building them.
     with cyclic_gc_paused():
         try:
             book = class_gradebook(
-                class_id, teacher_id=current_user.id, sort=sort, descending=descending
+                class_id, teacher_id=current_user.id, sort=sort, descending=descending, page=page
             )
         except NotFound as missing:
             abort(404, description=missing.message)
@@ -85,7 +86,9 @@ def analysis(quiz_id: int) -> str:
 def insight(class_id: int) -> str:
     """Students x sections mastery heatmap, with the same numbers in a table."""
     try:
-        page = class_mastery_page(class_id, teacher_id=current_user.id)
+        page = class_mastery_page(
+            class_id, teacher_id=current_user.id, page=request.args.get("page", 1, type=int)
+        )
     except NotFound as missing:
         abort(404, description=missing.message)
     return render_template("teacher/insight.html", school_class=page.school_class, grid=page.grid)

@@ -28,6 +28,7 @@ from quizapp.models import (
 from quizapp.models import Response as ResponseRow
 from quizapp.rendering import format_number
 from quizapp.services import attempts as attempt_service
+from quizapp.services import gradebook as gradebook_service
 from quizapp.services.classes import remove_student
 from quizapp.services.quizzes import RuleSpec
 from quizapp.teacher.statistics_text import FIGURE_MEANINGS
@@ -206,6 +207,32 @@ def test_the_gradebook_sorts_by_name_and_by_quiz_with_ungraded_last(app: Flask, 
             wrong.append((query, names, marked))
 
     assert wrong == []
+
+
+def test_a_large_class_is_shown_a_page_of_students_at_a_time(
+    app: Flask, book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gradebook_service, "STUDENTS_PER_PAGE", 3)
+    teacher = logged_in_client(app, "grace@example.com")
+    quiz = book.quiz_ids[GradingMethod.HIGHEST]
+    query = {"sort": f"quiz-{quiz}", "dir": "desc"}
+
+    _, first = _gradebook(teacher, book, **query)
+    _, second = _gradebook(teacher, book, **query, page="2")
+    html = teacher.get(
+        f"/teacher/classes/{book.class_id}/gradebook", query_string={**query, "page": "2"}
+    ).get_data(as_text=True)
+    mastery = teacher.get(f"/teacher/classes/{book.class_id}/mastery?page=2").get_data(as_text=True)
+
+    assert [name.split()[0] for name in first] == ["Ada", "Bob", "Dee"]
+    assert [name.split()[0] for name in second] == ["Cy"]  # ungraded last, on the last page
+    assert "Students 4–4 of 4 · page 2 of 2" in page_text(html)
+    previous = re.search(r'<a rel="prev" href="([^"]+)"', html)
+    assert previous and "page=1" in previous.group(1)
+    assert f"sort=quiz-{quiz}" in previous.group(1) and "dir=desc" in previous.group(1)
+    assert 'rel="next"' not in html
+    assert "Students 4–4 of 4 · page 2 of 2" in page_text(mastery)
+    assert [row[0] for row in _table_rows(mastery)[1:]] == ["Dee Low"]
 
 
 def test_a_sorted_columns_heading_links_to_the_other_direction(app: Flask, book: Book) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from quizapp.extensions import db
 from quizapp.models import Question, ReviewCard, User
-from quizapp.services import class_mastery
+from quizapp.services import class_mastery, gradebook
 from tests.factories import (
     ECONOMY,
     MILITARY,
@@ -71,3 +71,24 @@ def test_class_mastery_is_the_mean_last_fraction_over_live_questions(school: Sch
     assert got["Ada Lovelace"] == pytest.approx([1.75 / 10, 0.75 / 11], abs=1e-9)
     assert got["Bob Student"] == [0.0, 0.0]
     assert got["Cy Student"] == [0.0, 0.0]
+
+
+def test_a_page_of_the_grid_shows_its_students_by_name(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gradebook, "STUDENTS_PER_PAGE", 2)
+    section_id = next(s.id for s in school.article.sections if s.slug == MILITARY)
+    question_id = db.session.scalars(
+        db.select(Question.id).where(Question.section_id == section_id).order_by(Question.id)
+    ).first()
+    _card(school.cy, question_id, 1.0)
+    db.session.commit()
+
+    first = class_mastery.class_mastery(school.school_class, page=1)
+    second = class_mastery.class_mastery(school.school_class, page=2)
+
+    assert [student.name for student, _ in first.rows] == ["Ada Lovelace", "Bob Student"]
+    assert [student.name for student, _ in second.rows] == ["Cy Student"]
+    assert second.rows[0][1][[s.slug for s in second.sections].index(MILITARY)] > 0
+    assert (first.paging.number, first.paging.pages, second.paging.first) == (1, 2, 3)
+    assert len(class_mastery.class_mastery(school.school_class).rows) == 3

@@ -122,3 +122,54 @@ def test_gradebook_sorting(school: School, sort: str, descending: bool, order: l
     )
 
     assert [row.student.name.split()[0] for row in book.rows] == order
+
+
+# ------------------------------------------------------------------------------- paging
+
+
+@pytest.mark.parametrize(
+    ("students", "page", "expected"),
+    [
+        (0, 1, gradebook.Paging(1, 1, 0, 0, 0)),
+        (0, None, gradebook.Paging(1, 1, 0, 0, 0)),
+        (5, None, gradebook.Paging(1, 1, 1, 5, 5)),
+        (5, 1, gradebook.Paging(1, 3, 1, 2, 5)),
+        (5, 3, gradebook.Paging(3, 3, 5, 5, 5)),
+        (5, 9, gradebook.Paging(3, 3, 5, 5, 5)),  # past the end: the last page
+        (5, -2, gradebook.Paging(1, 3, 1, 2, 5)),
+        (4, 2, gradebook.Paging(2, 2, 3, 4, 4)),
+    ],
+)
+def test_paging(
+    monkeypatch: pytest.MonkeyPatch, students: int, page: int | None, expected: gradebook.Paging
+) -> None:
+    monkeypatch.setattr(gradebook, "STUDENTS_PER_PAGE", 2)
+    assert gradebook.paging(students, page) == expected
+
+
+def test_a_page_of_the_gradebook_shows_its_students_in_the_order_of_all(
+    school: School, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(gradebook, "STUDENTS_PER_PAGE", 2)
+    quiz = create_assessment(
+        school.teacher,
+        school.school_class,
+        school.article,
+        rules=[section_rule(school.article, ECONOMY, 1)],
+    )
+    scored(quiz, school.ada, 1, minutes=1)
+    scored(quiz, school.cy, 3, minutes=2)
+
+    def names(page: int | None = None, sort: str = "name", descending: bool = False) -> list[str]:
+        book = gradebook.gradebook(school.school_class, sort=sort, descending=descending, page=page)
+        return [row.student.name.split()[0] for row in book.rows]
+
+    assert names(page=1) == ["Ada", "Bob"]
+    assert names(page=2) == ["Cy"]
+    assert names() == ["Ada", "Bob", "Cy"]  # no page: everyone (the CSV download)
+    sort = f"quiz-{quiz.id}"
+    assert names(sort=sort, descending=True, page=1) == ["Cy", "Ada"]
+    assert names(sort=sort, descending=True, page=2) == ["Bob"]  # ungraded last
+    book = gradebook.gradebook(school.school_class, page=2)
+    assert book.paging == gradebook.Paging(2, 2, 3, 3, 3)
+    assert book.rows[0].cells[quiz.id].grade == 3.0

@@ -11,6 +11,7 @@ from quizapp.domain.item_health import (
     TOO_HARD_BELOW,
     Distractors,
     bank_flags,
+    counted_distractors,
     distractors,
     health_flags,
     thirds,
@@ -172,6 +173,27 @@ def test_distractors_share_of_each_third_per_option(
 
 def test_distractors_are_only_for_choice_questions() -> None:
     assert distractors(short_question(), [(0, "Dutch")], [0]) is None
+    assert counted_distractors(short_question(), [(0, "Dutch", 3)]) is None
+
+
+@pytest.mark.parametrize("type_name", ["single", "multiple"])
+def test_counted_answers_give_the_table_of_the_same_answers_listed_one_by_one(
+    type_name: str,
+) -> None:
+    question = choice_question(type_name)
+    stored: list[object] = [0, 1, 2, [0, 1], [1], [], None, "junk", 7]
+    answers = [(attempt, stored[attempt % len(stored)]) for attempt in range(40)]
+    groups = [attempt * 7 % 3 for attempt in range(40)]
+    counts: dict[tuple[int, int], int] = {}  # (third, index into stored) -> attempts
+    for attempt in range(40):
+        key = (groups[attempt], attempt % len(stored))
+        counts[key] = counts.get(key, 0) + 1
+
+    counted = counted_distractors(
+        question, [(group, stored[index], count) for (group, index), count in counts.items()]
+    )
+
+    assert counted == distractors(question, answers, groups)
 
 
 # --------------------------------------------------------------------------- health_flags

@@ -3,6 +3,7 @@
 import math
 import random
 import statistics
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from quizapp.domain.stats import (
     QuestionStats,
     TestStats,
     item_analysis,
+    item_analysis_of_counts,
 )
 
 # Five attempts at three questions worth 1, 1 and 2 marks; every figure below is worked out
@@ -442,3 +444,80 @@ def test_ten_thousand_attempts_of_twenty_questions() -> None:
         q.discrimination_index is not None and q.discrimination_index > 0 for q in result.questions
     )
     assert result.test.alpha_reason == ALPHA_NOT_ALL_QUESTIONS_SEEN
+
+
+# ------------------------------------------------------------------- counted observations
+
+
+def _counted(marks: list[list[float | None]]) -> tuple[list[Counter], Counter]:
+    """The rows as item_analysis_of_counts takes them: (mark, total) pairs and totals."""
+    cells: list[Counter] = [Counter() for _ in marks[0]] if marks else []
+    totals: Counter = Counter()
+    for row in marks:
+        total = math.fsum(m for m in row if m is not None)
+        totals[total] += 1
+        for q, mark in enumerate(row):
+            if mark is not None:
+                cells[q][mark, total] += 1
+    return cells, totals
+
+
+def test_counts_of_the_worked_example_give_its_figures() -> None:
+    # A: (1, 4), B: (1, 2), C: (0, 1), D: (0, 0), E: (1, 3) for Q1, and so on.
+    cells = [
+        {(1, 4): 1, (1, 2): 1, (0, 1): 1, (0, 0): 1, (1, 3): 1},
+        {(1, 4): 1, (0, 2): 1, (1, 1): 1, (0, 0): 1, (0, 3): 1},
+        {(2, 4): 1, (1, 2): 1, (0, 1): 1, (0, 0): 1, (2, 3): 1},
+    ]
+    totals = {4: 1, 2: 1, 1: 1, 0: 1, 3: 1}
+
+    result = item_analysis_of_counts(cells, totals, EXAMPLE_MAX)
+
+    assert result == item_analysis(EXAMPLE_MARKS, EXAMPLE_MAX)
+
+
+def test_repeated_attempts_counted_once_give_the_same_floats_as_listed_one_by_one() -> None:
+    rng = random.Random(11)
+    maxima = [1, 2, 0.5, 3]
+    for _ in range(40):
+        marks = [
+            [
+                None if rng.random() < 0.1 else top * rng.choice([0, 1, 1 / 3, 0.5, 0.1, 1])
+                for top in maxima
+            ]
+            for _ in range(rng.randint(2, 60))
+        ]
+        cells, totals = _counted(marks)
+        assert item_analysis_of_counts(cells, totals, maxima) == item_analysis(marks, maxima)
+
+
+def test_counts_with_no_attempts_and_with_attempts_that_saw_nothing() -> None:
+    assert item_analysis_of_counts([{}, {}], {}, [1, 3]) == item_analysis([], [1, 3])
+    # Two attempts saw no question (total 0); one saw Q1 only.
+    counted = item_analysis_of_counts([{(1, 1): 1}], {0: 2, 1: 1}, [1])
+    assert counted == item_analysis([[None], [None], [1]], [1])
+    assert counted.test.alpha_reason == ALPHA_NOT_ALL_QUESTIONS_SEEN
+
+
+@pytest.mark.parametrize(
+    ("cells", "totals", "max_marks", "error", "message"),
+    [
+        ([{}], {}, [1, 1], ValueError, r"cells has 1 questions, expected 2"),
+        ([{(1, 1): 0}], {1: 1}, [1], ValueError, r"cells\[0\]\[1, 1\]: a count must be a positive"),
+        ([{(1, 1): 1.5}], {1: 1}, [1], ValueError, r"a count must be a positive integer"),
+        ([{(1, 1): True}], {1: 1}, [1], ValueError, r"a count must be a positive integer"),
+        ([{(1, 1): 1}], {1: -1}, [1], ValueError, r"totals\[1\]: a count must be a positive"),
+        ([{(2, 2): 1}], {2: 1}, [1], ValueError, r"cells\[0\]\[2, 2\] = 2.0 is outside 0..1"),
+        ([{(math.nan, 0): 1}], {0: 1}, [1], ValueError, r"is NaN"),
+        ([{(1, math.inf): 1}], {1: 1}, [1], ValueError, r"the total inf is not a finite number"),
+        ([{(1, 1): 1}], {math.nan: 1}, [1], ValueError, r"totals key nan is not a finite"),
+        ([{(1, 1): 3}], {1: 2}, [1], ValueError, r"cells\[0\] counts 3 attempts, more than the 2"),
+        ([{("1", 1): 1}], {1: 1}, [1], TypeError, r"must be a number"),
+        ([{(1, 1): 1}], {1: 1}, [0], ValueError, r"max_marks\[0\] must be a positive"),
+    ],
+)
+def test_invalid_counts(
+    cells: list, totals: dict, max_marks: list, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        item_analysis_of_counts(cells, totals, max_marks)
