@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
-BENCH_SIZES ?= 2500 10000
+BENCH_SIZES ?= 2500 10000 50000
 
 # Marker file: reinstall only when the dependencies change.
 INSTALLED := $(VENV)/.installed-stamp

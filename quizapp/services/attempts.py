@@ -39,6 +39,7 @@ from quizapp.models import (
 )
 from quizapp.services.answer_tokens import attempt_key, tokens_for
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
+from quizapp.services.item_analysis import store_submitted_marks
 from quizapp.services.questions import version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
 
@@ -371,6 +372,7 @@ def submit_attempt(attempt: Attempt, *, now: dt.datetime, automatically: bool = 
             marks.append((item.question.points, response.fraction or 0.0))
         attempt.score, attempt.max_score = score(marks)
         _update_review_cards(attempt.student_id, newly_graded, now)
+        store_submitted_marks(attempt.id)
     return True
 
 

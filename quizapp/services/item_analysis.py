@@ -294,20 +294,33 @@ def _store_missing_marks(quiz_id: int) -> dict[int, tuple[float, str]]:
         after = max(batch)
 
 
-def _marks_to_store(quiz_id: int, after: int) -> dict[int, tuple[float, str]]:
+def store_submitted_marks(attempt_id: int) -> None:
+    """Write the ``AttemptMarks`` of an attempt just submitted, in the submitting unit of
+    work, so that no report has to work them out later (the same code as a report's)."""
+    db.session.flush()
+    marks = _marks_to_store(attempt_id=attempt_id)
+    if marks:
+        db.session.execute(
+            dialect_insert(AttemptMarks).on_conflict_do_nothing(),
+            [
+                {"attempt_id": i, "total": total, "marks": text}
+                for i, (total, text) in marks.items()
+            ],
+        )
+
+
+def _marks_to_store(
+    quiz_id: int | None = None, after: int = 0, *, attempt_id: int | None = None
+) -> dict[int, tuple[float, str]]:
     """The marks (total and lines) of the next ``STORE_BATCH`` submitted attempts of the
-    quiz, by id above ``after``, that have no ``AttemptMarks`` yet."""
+    quiz, by id above ``after``, that have no ``AttemptMarks`` yet (or of one attempt)."""
     missing = (
         ~db.select(AttemptMarks.attempt_id).where(AttemptMarks.attempt_id == Attempt.id).exists()
     )
+    which = Attempt.id == attempt_id if attempt_id is not None else Attempt.quiz_id == quiz_id
     batch = (
         db.select(Attempt.id)
-        .where(
-            Attempt.quiz_id == quiz_id,
-            Attempt.state == AttemptState.SUBMITTED,
-            Attempt.id > after,
-            missing,
-        )
+        .where(which, Attempt.state == AttemptState.SUBMITTED, Attempt.id > after, missing)
         .order_by(Attempt.id)
         .limit(STORE_BATCH)
     )

@@ -209,6 +209,41 @@ def test_each_submitted_attempt_gets_one_row_of_marks_that_goes_with_it(school: 
     assert item_analysis_service.quiz_analysis(quiz.id, "all").attempts == 1
 
 
+def _forget_stored_marks(attempt_id: int | None = None) -> None:
+    """Delete the stored marks (of one attempt), as for attempts submitted before the marks
+    were written at submission."""
+    statement = db.delete(AttemptMarks)
+    if attempt_id is not None:
+        statement = statement.where(AttemptMarks.attempt_id == attempt_id)
+    db.session.execute(statement)
+    db.session.commit()
+
+
+def test_submitting_stores_the_marks_a_report_would_work_out(school: School) -> None:
+    quiz = create_assessment(
+        school.teacher,
+        school.school_class,
+        school.article,
+        rules=[section_rule(school.article, ECONOMY, 6)],
+    )
+    rng = random.Random(11)
+    for student in (school.ada, school.bob, school.cy):
+        _submit_randomly(quiz, student, rng, minutes=0)
+    db.session.commit()
+    at_submission = {
+        attempt_id: (total, marks)
+        for attempt_id, total, marks in db.session.execute(
+            db.select(AttemptMarks.attempt_id, AttemptMarks.total, AttemptMarks.marks)
+        )
+    }
+    _forget_stored_marks()
+
+    worked_out = item_analysis_service._marks_to_store(quiz.id)
+
+    assert len(at_submission) == 3
+    assert at_submission == worked_out
+
+
 def test_a_database_refusing_to_store_the_marks_still_gets_the_whole_report(
     school: School,
 ) -> None:
@@ -221,7 +256,7 @@ def test_a_database_refusing_to_store_the_marks_still_gets_the_whole_report(
     rng = random.Random(5)
     for student in (school.ada, school.bob, school.cy):
         _submit_randomly(quiz, student, rng, minutes=0)
-    db.session.commit()
+    _forget_stored_marks()  # attempts submitted before marks were kept at submission
     expected, tables = _analysis_from_every_mark(quiz.id)
     db.session.commit()
     connection = db.session.connection()
@@ -273,7 +308,8 @@ def test_an_attempt_submitted_after_the_marks_were_stored_waits_for_the_next_vie
     )
     scored(quiz, school.ada, 1, minutes=10)
     assert item_analysis_service.quiz_analysis(quiz.id, "all").attempts == 1
-    scored(quiz, school.bob, 2, minutes=20)
+    bob = scored(quiz, school.bob, 2, minutes=20)
+    _forget_stored_marks(bob.id)  # an attempt from before marks were kept at submission
     # As if Bob submitted between the storing of the marks and their reading.
     with monkeypatch.context() as patched:
         patched.setattr(item_analysis_service, "_store_missing_marks", lambda quiz_id: {})
