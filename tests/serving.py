@@ -216,10 +216,35 @@ def serve(
     and its log must hold no traceback (gunicorn logs a 500 with one).
     """
     app = migrated_app(database_url)
+    try:
+        with gunicorn(app, log, workers=workers, app_module=app_module, env=env) as started:
+            port, process = started
+            wait_for_workers(port, process, log, workers)
+            yield Server(port, app, log, process)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@contextmanager
+def gunicorn(
+    app: Flask,
+    log: Path,
+    *,
+    workers: int,
+    app_module: str = "wsgi:app",
+    env: Mapping[str, str] | None = None,
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """Start gunicorn on ``app``'s database and secret key, without waiting for it (see
+    ``wait_for_workers``), so that several can start together; yields its port and master.
+
+    On leaving it is stopped, and its log must hold no traceback.
+    """
     port = free_port()
     server_env = {
         **os.environ,
-        "QUIZAPP_DATABASE_URL": database_url,
+        "QUIZAPP_DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
         # The test's own app derives the pages' answer tokens with the same key.
         "QUIZAPP_SECRET_KEY": str(app.config["SECRET_KEY"]),
         **(env or {}),
@@ -236,18 +261,15 @@ def serve(
             start_new_session=True,
         )
     try:
-        _wait_for_workers(port, process, log, workers)
-        yield Server(port, app, log, process)
+        yield port, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
     assert "Traceback" not in log.read_text(), log.read_text()
 
 
-def _wait_for_workers(port: int, process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
+def wait_for_workers(port: int, process: subprocess.Popen[bytes], log: Path, workers: int) -> None:
     """Until every worker has booted and the log-in page is served."""
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:

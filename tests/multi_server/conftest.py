@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import time
 from collections.abc import Iterator, Mapping
@@ -28,11 +27,10 @@ from flask import Flask
 
 from quizapp import create_app
 from quizapp.extensions import db
-from tests.concurrency.conftest import GUNICORN, Browser, free_port
-from tests.conftest import REPO_ROOT, settings_for
+from tests.conftest import settings_for
 from tests.helpers import empty_database
+from tests.serving import Browser, free_port, gunicorn, wait_for_workers
 
-STARTUP_TIMEOUT_S = 60
 REDIS_STARTUP_TIMEOUT_S = 10
 # Debian installs redis-server in /usr/bin; /usr/sbin too, for other layouts.
 REDIS_SERVER = shutil.which("redis-server", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
@@ -136,53 +134,12 @@ def serving(
 
     They start together and are stopped afterwards; a traceback in any log fails the test.
     """
-    shared_env = {
-        **os.environ,
-        "QUIZAPP_DATABASE_URL": str(app.config["SQLALCHEMY_DATABASE_URI"]),
-        "QUIZAPP_SECRET_KEY": str(app.config["SECRET_KEY"]),
-        **env,
-    }
-    started: list[tuple[Gunicorn, subprocess.Popen[bytes]]] = []
     with ExitStack() as stack:
+        started = []
         for name in names:
-            server = Gunicorn(free_port(), logs / f"{name}.log")
-            output = stack.enter_context(server.log.open("wb"))
-            command = [str(GUNICORN), "--bind", f"127.0.0.1:{server.port}"]
-            process = subprocess.Popen(
-                [*command, "--workers", str(workers), "wsgi:app"],
-                cwd=REPO_ROOT,
-                env=shared_env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            started.append((server, process))
-    try:
+            log = logs / f"{name}.log"
+            port, process = stack.enter_context(gunicorn(app, log, workers=workers, env=env))
+            started.append((Gunicorn(port, log), process))
         for server, process in started:
-            _wait_for_workers(server, process, workers)
+            wait_for_workers(server.port, process, server.log, workers)
         yield [server for server, _ in started]
-    finally:
-        for _, process in started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for _, process in started:
-            process.wait(timeout=30)
-    for server, _ in started:
-        assert "Traceback" not in server.log_text(), server.log_text()
-
-
-def _wait_for_workers(server: Gunicorn, process: subprocess.Popen[bytes], workers: int) -> None:
-    """Until every worker has booted and /healthz says the database answers."""
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gunicorn exited early:\n{server.log_text()}")
-        if server.log_text().count("Booting worker") >= workers:
-            try:
-                if server.browser().get("/healthz").status == 200:
-                    return
-            except OSError:
-                pass
-        time.sleep(0.1)
-    raise AssertionError(f"gunicorn did not start in {STARTUP_TIMEOUT_S} s:\n{server.log_text()}")
