@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -18,8 +18,8 @@ from sqlalchemy import CursorResult, Select, Table, bindparam
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quizapp.domain.answers import is_answered, response_for_grading
-from quizapp.domain.progress import quiz_result, score
+from quizapp.domain.answers import response_for_grading
+from quizapp.domain.progress import score
 from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.review import CardState, review
@@ -31,7 +31,6 @@ from quizapp.models import (
     FeedbackTiming,
     Question,
     QuestionVersion,
-    Quiz,
     QuizKind,
     Response,
     ReviewCard,
@@ -440,11 +439,6 @@ def _card_state(card: ReviewCard) -> CardState:
     )
 
 
-def unanswered_positions(items: Sequence[DrawnQuestion]) -> list[int]:
-    """Positions (1-based) of the questions with no saved answer."""
-    return [item.row.position for item in items if not is_answered(item.question, item.answer)]
-
-
 def feedback_visible(attempt: Attempt, item: DrawnQuestion) -> bool:
     """Right answers, explanations and evidence show once an answer is final.
 
@@ -473,39 +467,3 @@ def evidence_to_highlight(
     question = items[0].row.question_version.question
     practice = attempt.quiz.kind is QuizKind.PRACTICE
     return question.section_id, items[0].question.evidence, question.id, practice
-
-
-def answered_positions(items: Sequence[DrawnQuestion]) -> set[int]:
-    """Positions of the questions with a saved answer, for the navigator."""
-    return {item.row.position for item in items if is_answered(item.question, item.answer)}
-
-
-@dataclass(frozen=True)
-class QuizSummary:
-    """Where a student stands on one quiz."""
-
-    attempts_used: int
-    grade: float | None
-    max_score: float | None
-    open_attempt: Attempt | None
-
-
-def quiz_summary(
-    quiz: Quiz, history: Sequence[Attempt], open_attempts: Sequence[Attempt]
-) -> QuizSummary:
-    """The student's grade by the quiz's grading method, from already-loaded attempts."""
-    finished = sorted(
-        (a for a in history if a.quiz_id == quiz.id and a.score is not None),
-        key=lambda a: a.started_at,
-    )
-    open_attempt = next((a for a in open_attempts if a.quiz_id == quiz.id), None)
-    # The grade and what it is out of come from the same attempt(s).
-    result = quiz_result(
-        [(a.score or 0.0, a.max_score or 0.0) for a in finished], quiz.grading_method.value
-    )
-    return QuizSummary(
-        attempts_used=len(finished) + (1 if open_attempt else 0),
-        grade=result[0] if result else None,
-        max_score=result[1] if result else None,
-        open_attempt=open_attempt,
-    )

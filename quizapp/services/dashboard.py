@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import joinedload, selectinload
 
+from quizapp.domain.progress import quiz_result
 from quizapp.extensions import db
-from quizapp.models import Article, Attempt, AttemptState
+from quizapp.models import Article, Attempt, AttemptState, Quiz
 from quizapp.services.attempt_views import AttemptStarted
-from quizapp.services.attempts import AttemptError, finalise_expired_attempts, quiz_summary
+from quizapp.services.attempts import AttemptError, finalise_expired_attempts
 from quizapp.services.classes import ClassError, classes_of, enrol_with_code
 from quizapp.services.practice import start_practice
 from quizapp.services.progress import (
@@ -207,4 +209,35 @@ def _practice_choices() -> tuple[PracticeChoice, ...]:
             PracticeChoice(f"article-{article.id}", "All sections", article.title),
             *(PracticeChoice(f"section-{s.id}", s.title, article.title) for s in article.sections),
         )
+    )
+
+
+@dataclass(frozen=True)
+class QuizSummary:
+    """Where a student stands on one quiz."""
+
+    attempts_used: int
+    grade: float | None
+    max_score: float | None
+    open_attempt: Attempt | None
+
+
+def quiz_summary(
+    quiz: Quiz, history: Sequence[Attempt], open_attempts: Sequence[Attempt]
+) -> QuizSummary:
+    """The student's grade by the quiz's grading method, from already-loaded attempts."""
+    finished = sorted(
+        (a for a in history if a.quiz_id == quiz.id and a.score is not None),
+        key=lambda a: a.started_at,
+    )
+    open_attempt = next((a for a in open_attempts if a.quiz_id == quiz.id), None)
+    # The grade and what it is out of come from the same attempt(s).
+    result = quiz_result(
+        [(a.score or 0.0, a.max_score or 0.0) for a in finished], quiz.grading_method.value
+    )
+    return QuizSummary(
+        attempts_used=len(finished) + (1 if open_attempt else 0),
+        grade=result[0] if result else None,
+        max_score=result[1] if result else None,
+        open_attempt=open_attempt,
     )

@@ -27,9 +27,9 @@ from quizapp.services.attempts import (
     AttemptError,
     drawn_questions,
     finalise_expired_attempts,
-    quiz_summary,
     submit_attempt,
 )
+from quizapp.services.dashboard import quiz_summary
 from quizapp.services.progress import submitted_attempts
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import (
