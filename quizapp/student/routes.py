@@ -43,6 +43,7 @@ from quizapp.services.dashboard import (
 from quizapp.services.errors import NotFound
 from quizapp.services.progress import progress_page
 from quizapp.student.forms import JoinClassForm, PracticeForm, StartQuizForm, SubmitAttemptForm
+from quizapp.student.navigator import navigator_buttons
 
 # The bodies a page sends (autosave sends the form URL-encoded).
 FORM_BODIES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -52,6 +53,7 @@ blueprint = Blueprint("student", __name__, url_prefix="/student")
 blueprint.add_app_template_global(describe_answer, "describe_answer")
 blueprint.add_app_template_global(describe_key, "describe_key")
 blueprint.add_app_template_global(outcome, "outcome_of")
+blueprint.add_app_template_global(navigator_buttons, "navigator_buttons")
 
 
 @blueprint.before_request
