@@ -23,7 +23,8 @@ from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
 from quizapp.services.article_html import render_ahead, section_html
 from quizapp.services.bank import article_to_domain
 from quizapp.services.errors import AuthoringError, NotFound
-from quizapp.services.quizzes import live_candidates, quizzes_left_short
+from quizapp.services.live_quizzes import quizzes_left_short
+from quizapp.services.quizzes import live_candidates
 from quizapp.services.unit_of_work import unit_of_work
 
 # ------------------------------------------------------------------------------ read side

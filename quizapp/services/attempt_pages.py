@@ -50,7 +50,7 @@ from quizapp.services.attempts import (
     submit_attempt,
 )
 from quizapp.services.errors import NotFound
-from quizapp.services.quizzes import LiveQuiz, questions_held_back
+from quizapp.services.live_quizzes import LiveQuiz, questions_held_back
 from quizapp.services.unit_of_work import unit_of_work
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, Select, bindparam, func, text
+from sqlalchemy import BindParameter, Select, Table, bindparam, func, text
 from sqlalchemy.orm import load_only
 
 from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
@@ -81,13 +82,8 @@ def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
         return
     if quiz.published_at is None:
         raise AttemptError("This quiz is not published yet.")
-    enrolled = db.session.execute(
-        db.select(Enrolment.id).where(
-            Enrolment.class_id == quiz.class_id,
-            Enrolment.student_id == student_id,
-            Enrolment.removed_at.is_(None),
-        )
-    ).first()
+    params = {"class_id": quiz.class_id, "student_id": student_id}
+    enrolled = db.session.execute(_enrolment(), params).first()
     if not enrolled:
         raise AttemptError("This quiz is for a class you are not in.")
     if quiz.opens_at and now < quiz.opens_at:
@@ -179,20 +175,15 @@ def start_attempt(
         # allows one attempt in progress, and ON CONFLICT DO NOTHING (on that index) turns
         # a clash into no row instead of an error.
         attempt = session.scalars(
-            dialect_insert(Attempt)
-            .values(
-                quiz_id=quiz.id,
-                student_id=student_id,
-                number=number,
-                seed=seed,
-                state=AttemptState.IN_PROGRESS,
-                started_at=now,
-                deadline_at=deadline_for(quiz, now, extra or 0),
-            )
-            .on_conflict_do_nothing(
-                index_elements=["quiz_id", "student_id"], index_where=text(IN_PROGRESS_WHERE)
-            )
-            .returning(Attempt)
+            _new_attempt(session.get_bind().dialect.name),
+            {
+                "quiz_id": quiz.id,
+                "student_id": student_id,
+                "number": number,
+                "seed": seed,
+                "started_at": now,
+                "deadline_at": deadline_for(quiz, now, extra or 0),
+            },
         ).one_or_none()
         if attempt is None:
             # Another start opened one between our look and our INSERT: resume it, as if
@@ -225,7 +216,7 @@ def start_attempt(
             )
         # One multi-row INSERT, not one per question: this runs for every student of a
         # class pressing Start at once. The questions load when first asked for.
-        session.execute(db.insert(AttemptQuestion), slots)
+        session.connection().execute(_ATTEMPT_QUESTIONS.insert(), slots)
         session.expire(attempt, ["questions"])
     return attempt
 
@@ -241,6 +232,32 @@ def _with_questions(attempt: Attempt) -> Attempt:
 # The statements a start runs, built once per worker with bound parameters: hundreds of
 # students start in the same second when an exam opens, and building a statement and
 # its cache key cost more than running it (as for ``attempt_slot``).
+
+
+# The table itself: the questions of a new attempt go in as one plain multi-row INSERT.
+_ATTEMPT_QUESTIONS = cast(Table, AttemptQuestion.__table__)
+
+
+@functools.cache
+def _new_attempt(dialect_name: str) -> Any:
+    names = ("quiz_id", "student_id", "number", "seed", "started_at", "deadline_at")
+    return (
+        dialect_insert(Attempt, dialect_name)
+        .values(state=AttemptState.IN_PROGRESS, **{name: bindparam(name) for name in names})
+        .on_conflict_do_nothing(
+            index_elements=["quiz_id", "student_id"], index_where=text(IN_PROGRESS_WHERE)
+        )
+        .returning(Attempt)
+    )
+
+
+@functools.cache
+def _enrolment() -> Select[int]:
+    return db.select(Enrolment.id).where(
+        Enrolment.class_id == bindparam("class_id"),
+        Enrolment.student_id == bindparam("student_id"),
+        Enrolment.removed_at.is_(None),
+    )
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from quizapp.domain.answers import is_answered
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.models import Attempt, AttemptState, FeedbackTiming, QuizKind
 from quizapp.services.attempts import DrawnQuestion, drawn_questions, feedback_visible
-from quizapp.services.quizzes import LiveQuiz, questions_held_back
+from quizapp.services.live_quizzes import LiveQuiz, questions_held_back
 
 # ---------------------------------------------------------------------------- view models
 
@@ -172,7 +172,7 @@ def question_views(
     """Every question of a loaded attempt (see ``attempt_query``), in order.
 
     ``held_back`` names the questions whose key the page must not show yet (practice
-    while a quiz that may draw them is open; see ``quizzes.questions_held_back``).
+    while a quiz that may draw them is open; see ``live_quizzes.questions_held_back``).
     """
     held = held_back or {}
     return tuple(question_view(attempt, item, held) for item in drawn_questions(attempt))

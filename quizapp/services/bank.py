@@ -24,6 +24,7 @@ from quizapp.domain.bank import (
 )
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEventKind, Section
+from quizapp.services.live_quizzes import quizzes_left_short
 from quizapp.services.question_bulk import (
     NewEvent,
     NewQuestion,
@@ -34,7 +35,7 @@ from quizapp.services.question_bulk import (
     version_content,
 )
 from quizapp.services.questions import version_to_domain
-from quizapp.services.quizzes import live_candidates, quizzes_left_short
+from quizapp.services.quizzes import live_candidates
 from quizapp.services.unit_of_work import unit_of_work
 
 

@@ -36,6 +36,7 @@ from quizapp.models import (
     Section,
 )
 from quizapp.services.errors import AuthoringError, NotFound
+from quizapp.services.live_quizzes import open_quizzes_on, quiz_name
 from quizapp.services.question_bulk import (
     NewQuestion,
     bank_id_base,
@@ -45,12 +46,7 @@ from quizapp.services.question_bulk import (
     version_content,
 )
 from quizapp.services.questions import content_hash, new_version
-from quizapp.services.quizzes import (
-    live_candidates,
-    open_quizzes_on,
-    quiz_draw_rules,
-    quiz_name,
-)
+from quizapp.services.quizzes import live_candidates, quiz_draw_rules
 from quizapp.services.unit_of_work import unit_of_work
 
 # The name a version gets when no teacher wrote it (loaded from the bank files).

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy.orm import joinedload, selectinload
 
 from quizapp.domain.generate import Candidate, DrawRule, check_rules
@@ -92,9 +93,16 @@ FEEDBACK_TIMINGS = tuple(timing.value for timing in FeedbackTiming)
 def live_candidates(article_id: int) -> list[Candidate]:
     """Every question of the article a new attempt may draw.
 
-    Retired questions and questions whose evidence went stale are left out.
+    Retired questions and questions whose evidence went stale are left out. Every start
+    runs it, so its statement is built once per worker (as in ``attempt_slot``).
     """
-    rows = db.session.execute(
+    rows = db.session.execute(_live_candidates(), {"article_id": article_id}).all()
+    return [Candidate(question_id=q, section_id=s, difficulty=d) for q, s, d in rows]
+
+
+@functools.cache
+def _live_candidates() -> Select[int, int, int]:
+    return (
         db.select(Question.id, Question.section_id, QuestionVersion.difficulty)
         .join(
             QuestionVersion,
@@ -102,13 +110,12 @@ def live_candidates(article_id: int) -> list[Candidate]:
             & (QuestionVersion.number == Question.current_version_number),
         )
         .where(
-            Question.article_id == article_id,
+            Question.article_id == bindparam("article_id"),
             Question.retired_at.is_(None),
             Question.evidence_stale.is_(False),
         )
         .order_by(Question.id)
-    ).all()
-    return [Candidate(question_id=q, section_id=s, difficulty=d) for q, s, d in rows]
+    )
 
 
 def _difficulty_text(difficulties: Sequence[int]) -> str:
@@ -141,7 +148,8 @@ def quiz_draw_rules(quiz: Quiz, sections: dict[int, Section]) -> list[DrawRule]:
     return draw_rules([rule_spec(rule) for rule in quiz.rules], sections)
 
 
-def _article_sections(article_id: int) -> dict[int, Section]:
+def article_sections(article_id: int) -> dict[int, Section]:
+    """The article's sections by id."""
     return {
         s.id: s
         for s in db.session.execute(
@@ -153,7 +161,7 @@ def _article_sections(article_id: int) -> dict[int, Section]:
 def _problems(
     article_id: int, title: str, rules: Sequence[RuleSpec], settings: QuizSettings
 ) -> list[str]:
-    sections = _article_sections(article_id)
+    sections = article_sections(article_id)
     problems = [
         f"Rule {n}: that section is not part of this article."
         for n, rule in enumerate(rules, start=1)
@@ -288,7 +296,7 @@ def set_published(quiz: Quiz, published: bool, *, now: dt.datetime) -> None:
     not published, and :class:`QuizError` says which rule falls short.
     """
     if published:
-        rules = quiz_draw_rules(quiz, _article_sections(quiz.article_id))
+        rules = quiz_draw_rules(quiz, article_sections(quiz.article_id))
         problems = check_rules(rules, live_candidates(quiz.article_id))
         if problems:
             raise QuizError(
@@ -393,102 +401,3 @@ def quizzes_for_student(student_id: int) -> list[Quiz]:
             .order_by(Quiz.created_at.desc())
         ).scalars()
     )
-
-
-# ------------------------------------------------------------------- practice and live quizzes
-
-
-@dataclass(frozen=True)
-class LiveQuiz:
-    """A published quiz that has not closed yet, as practice names it to the student."""
-
-    title: str
-    closes_at: dt.datetime | None
-
-
-def questions_held_back(student_id: int, now: dt.datetime) -> dict[int, LiveQuiz]:
-    """The questions whose keys practice keeps from the student, each with the quiz why.
-
-    Those are the questions a published, not yet closed quiz of one of the student's
-    classes may draw (its rules' pools), unless its teacher let practice show its keys.
-    The student still learns whether they were right; the key, the explanation and the
-    evidence wait until the quiz closes.
-    """
-    live = [
-        quiz
-        for quiz in quizzes_for_student(student_id)
-        if not quiz.keys_in_practice and (quiz.closes_at is None or now < quiz.closes_at)
-    ]
-    held: dict[int, LiveQuiz] = {}
-    candidates_of: dict[int, list[Candidate]] = {}
-    for quiz in live:
-        if quiz.article_id not in candidates_of:
-            candidates_of[quiz.article_id] = live_candidates(quiz.article_id)
-        for candidate in candidates_of[quiz.article_id]:
-            if any(_rule_may_draw(rule, candidate) for rule in quiz.rules):
-                held.setdefault(candidate.question_id, LiveQuiz(quiz.title, quiz.closes_at))
-    return held
-
-
-def _rule_may_draw(rule: QuizRule, candidate: Candidate) -> bool:
-    return (rule.section_id is None or rule.section_id == candidate.section_id) and (
-        not rule.difficulties or candidate.difficulty in rule.difficulties
-    )
-
-
-# ------------------------------------------------------------- what must stay drawable
-
-
-def _when(moment: dt.datetime) -> str:
-    return f"{moment.day} {moment:%B %Y}, {moment:%H:%M} UTC"
-
-
-def quiz_name(quiz: Quiz, owner: str) -> str:
-    """'the quiz "X" of Ms Y's class "Z", open until ...' for messages."""
-    school_class = quiz.school_class
-    whose = f"{owner}'s class “{school_class.name}”" if school_class is not None else owner
-    closes = quiz.closes_at
-    until = f"open until {_when(closes)}" if closes is not None else "open with no closing date"
-    return f"the quiz “{quiz.title}” of {whose}, {until}"
-
-
-def open_quizzes_on(article_id: int, now: dt.datetime) -> list[tuple[Quiz, str]]:
-    """Published class quizzes on the article that have not closed, with owners' names."""
-    rows = db.session.execute(
-        db.select(Quiz, User.name)
-        .join(User, User.id == Quiz.owner_id)
-        .options(selectinload(Quiz.rules), joinedload(Quiz.school_class))
-        .where(
-            Quiz.article_id == article_id,
-            Quiz.kind == QuizKind.ASSESSMENT,
-            Quiz.published_at.is_not(None),
-            or_(Quiz.closes_at.is_(None), Quiz.closes_at > now),
-        )
-        .order_by(Quiz.id)
-    ).all()
-    return [(quiz, name) for quiz, name in rows]
-
-
-def quizzes_left_short(
-    article_id: int, before: Sequence[Candidate], after: Sequence[Candidate], now: dt.datetime
-) -> list[str]:
-    """Why a change of the drawable questions (``before`` -> ``after``) is refused.
-
-    One message per open published quiz on the article whose rules could be drawn from
-    ``before`` but not from ``after``, naming the quiz and the rule that falls short.
-    """
-    quizzes = open_quizzes_on(article_id, now)
-    if not quizzes:
-        return []
-    sections = _article_sections(article_id)
-    problems = []
-    for quiz, owner in quizzes:
-        rules = quiz_draw_rules(quiz, sections)
-        if (broken := check_rules(rules, after)) and not check_rules(rules, before):
-            name = quiz_name(quiz, owner)
-            problems.append(
-                f"{name[0].upper()}{name[1:]}, could then no longer draw its questions "
-                f"({'; '.join(broken)}). Change the quiz's rules first, or wait until it "
-                "has closed."
-            )
-    return problems

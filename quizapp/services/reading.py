@@ -10,7 +10,7 @@ from quizapp.models import Article
 from quizapp.services.articles import SectionView, get_article_sections
 from quizapp.services.attempts import evidence_to_highlight
 from quizapp.services.errors import NotFound
-from quizapp.services.quizzes import questions_held_back
+from quizapp.services.live_quizzes import questions_held_back
 
 
 class ArticleNotFound(NotFound):

@@ -30,6 +30,7 @@ from quizapp.services.attempts import (
     submit_attempt,
 )
 from quizapp.services.dashboard import quiz_summary
+from quizapp.services.live_quizzes import questions_held_back
 from quizapp.services.progress import submitted_attempts
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import (
@@ -38,7 +39,6 @@ from quizapp.services.quizzes import (
     RuleSpec,
     draw_rules,
     live_candidates,
-    questions_held_back,
     quizzes_for_student,
     update_quiz,
 )
