@@ -16,7 +16,17 @@ from dataclasses import dataclass
 import pytest
 
 from quizapp.extensions import db
-from quizapp.models import Article, Attempt, AttemptState, Enrolment, SchoolClass, User
+from quizapp.models import (
+    Article,
+    Attempt,
+    AttemptMarks,
+    AttemptState,
+    Enrolment,
+    FeedbackTiming,
+    Quiz,
+    SchoolClass,
+    User,
+)
 from quizapp.services.attempts import drawn_questions
 from quizapp.services.classes import join_class
 from tests.concurrency.conftest import Browser, Reply, Server, race, unique_email
@@ -31,6 +41,7 @@ from tests.factories import (
     create_teacher,
     load_article,
     section_rule,
+    start,
     wrong_answer,
 )
 
@@ -135,6 +146,38 @@ def test_parallel_starts_of_a_one_attempt_quiz_open_one_attempt(
         assert ada.get(again.location or "").status == 200
 
 
+def test_parallel_starts_after_the_time_ran_out_submit_the_old_attempt_once_and_open_one(
+    server: Server, school: School
+) -> None:
+    """Ten starts at once (two tabs, a double click) by a student whose attempt's time ran
+    out unattended: it is submitted once, by the deadline, and one new attempt opens."""
+    student_id, ada = _student(server, school, "ada")
+    quiz_id = _quiz(server, school, 3, time_limit_seconds=600)
+    with server.app.app_context():
+        # Started at the factories' fixed moment, days ago: long past its ten minutes.
+        old = start(db.session.get(Quiz, quiz_id), db.session.get(User, student_id))
+        old_id, deadline = old.id, old.deadline_at
+    url = f"/student/quizzes/{quiz_id}/start"
+
+    replies = race([lambda: ada.post(url)] * 10)
+
+    _no_server_errors(replies)
+    assert {reply.status for reply in replies} == {302}
+    new_ids = {_attempt_id(reply) for reply in replies}
+    attempts = {a.id: a for a in _attempts(server, quiz_id, student_id)}
+    assert len(new_ids) == 1 and old_id not in new_ids
+    assert sorted(attempts) == sorted({old_id, *new_ids})
+    assert attempts[old_id].state is AttemptState.SUBMITTED
+    assert attempts[old_id].submitted_automatically
+    assert attempts[old_id].submitted_at == deadline
+    assert attempts[new_ids.pop()].state is AttemptState.IN_PROGRESS
+    with server.app.app_context():
+        stored = db.session.scalars(
+            db.select(AttemptMarks.attempt_id).where(AttemptMarks.attempt_id == old_id)
+        ).all()
+    assert stored == [old_id]  # the submission stored its marks once
+
+
 # ------------------------------------------------------------------------------ saving
 
 
@@ -235,6 +278,37 @@ def test_saves_racing_a_submit_are_graded_or_refused_never_lost(
             graded_at = {row.response.graded_at for row in attempt.questions if row.response}
             assert graded_at == {attempt.submitted_at}
     assert len(_attempts(server, quiz_id, student_id)) == ROUNDS
+
+
+def test_a_check_racing_autosaves_of_its_question_makes_the_checked_answer_final(
+    server: Server, school: School
+) -> None:
+    """Immediate feedback: "Check answer" (the right answer) races six autosaves of a wrong
+    one, each round. An autosave before the check is replaced by it; one after it is
+    refused; the check's answer is the one stored, graded and final."""
+    _, ada = _student(server, school, "ada")
+    quiz_id = _quiz(server, school, 2, feedback_timing=FeedbackTiming.IMMEDIATE)
+    for _ in range(ROUNDS):
+        attempt_id = _start(ada, quiz_id)
+        right_form, right, _ = _forms(server, attempt_id)[0]
+        wrong_form = _wrong_form(server, attempt_id, 1)
+        page = f"/student/attempts/{attempt_id}/questions/1"
+        check_form = {**right_form, "action": ["check"]}
+        autosave = f"{page}/autosave"
+        check = [lambda url=page, form=check_form: ada.post(url, form)]
+        autosaves = [lambda url=autosave, form=wrong_form: ada.autosave(url, form)] * 6
+
+        checked, *saves = race([*check, *autosaves])
+
+        _no_server_errors([checked, *saves])
+        assert (checked.status, checked.location) == (302, page)
+        for reply in saves:
+            _saved(reply)  # 200 before the check, 409 after it
+        with server.app.app_context():
+            response = db.session.get(Attempt, attempt_id).questions[0].response
+            assert response is not None and response.checked_at is not None
+            assert (response.answer, response.fraction) == (right, 1.0)
+        assert ada.post(f"/student/attempts/{attempt_id}/submit").status == 302
 
 
 # ---------------------------------------------------------------- joining, signing up
