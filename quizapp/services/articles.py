@@ -21,7 +21,7 @@ from quizapp.domain.text import normalise_quote
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
 from quizapp.services.article_html import render_ahead, section_html
-from quizapp.services.bank import article_to_domain
+from quizapp.services.bank import article_to_domain, place_sections
 from quizapp.services.errors import AuthoringError, NotFound
 from quizapp.services.live_quizzes import quizzes_left_short
 from quizapp.services.quizzes import live_candidates
@@ -313,14 +313,7 @@ def _sync_sections(article: Article, parsed: DomainArticle) -> None:
             raise AuthoringError(problems)
         for section in dropped:
             article.sections.remove(section)
-    for parsed_section in parsed.sections:
-        kept = by_slug.get(parsed_section.slug)
-        if kept is None:
-            kept = Section(slug=parsed_section.slug)
-            article.sections.append(kept)
-        kept.title = parsed_section.title
-        kept.position = parsed_section.position
-        kept.body = parsed_section.body
+    place_sections(article, parsed.sections, by_slug)
 
 
 def _recheck_evidence(article: Article) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,7 +185,16 @@ def _sync_sections(article: Article, parsed: DomainArticle, root: Path) -> dict[
                 )
             )
         article.sections.remove(section)
-    for parsed_section in parsed.sections:
+    place_sections(article, parsed.sections, by_slug)
+    return {slug: by_slug[slug] for slug in wanted}
+
+
+def place_sections(
+    article: Article, parsed_sections: Sequence[DomainSection], by_slug: dict[str, Section]
+) -> None:
+    """Give the article's sections (``by_slug``) the parsed titles, positions and text,
+    adding the new ones to the article and to ``by_slug``."""
+    for parsed_section in parsed_sections:
         kept = by_slug.get(parsed_section.slug)
         if kept is None:
             kept = Section(slug=parsed_section.slug)
@@ -193,7 +203,6 @@ def _sync_sections(article: Article, parsed: DomainArticle, root: Path) -> dict[
         kept.title = parsed_section.title
         kept.position = parsed_section.position
         kept.body = parsed_section.body
-    return {slug: by_slug[slug] for slug in wanted}
 
 
 def _section_has_questions(section_id: int) -> bool:
