@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import ParamSpec, TypeVar, cast
@@ -9,10 +10,11 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import Select, bindparam
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quizapp.extensions import db, login_manager
-from quizapp.models import TEACHING_ROLES, Role, User
+from quizapp.models import TEACHING_ROLES, Role, SignedInUser, User
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -59,8 +61,18 @@ teacher_required = role_required(*TEACHING_ROLES)
 admin_required = role_required(Role.ADMIN)
 
 
-def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+@functools.cache
+def _signed_in_user_query() -> Select[int, str, Role]:
+    # Built once per worker: every request runs it, and building it cost more than running.
+    return db.select(User.id, User.name, User.role).where(User.id == bindparam("user_id"))
+
+
+def _load_user(user_id: str) -> SignedInUser | None:
+    """The session's user as one row of plain values: no ORM object to build or expire."""
+    if not user_id.isdigit():
+        return None
+    found = db.session.execute(_signed_in_user_query(), {"user_id": int(user_id)}).one_or_none()
+    return SignedInUser(*found) if found else None
 
 
 def _redirect_to_login() -> WerkzeugResponse:

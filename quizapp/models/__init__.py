@@ -20,7 +20,7 @@ from quizapp.models.quizzes import (
     QuizRule,
 )
 from quizapp.models.reports import AttemptMarks
-from quizapp.models.users import TEACHING_ROLES, Role, User
+from quizapp.models.users import TEACHING_ROLES, Role, SignedInUser, User
 
 __all__ = [
     "TEACHING_ROLES",
@@ -45,5 +45,6 @@ __all__ = [
     "Role",
     "SchoolClass",
     "Section",
+    "SignedInUser",
     "User",
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
+from typing import Protocol
 
 from flask_login import UserMixin
 from sqlalchemy import String
@@ -29,7 +31,41 @@ class Role(enum.StrEnum):
 TEACHING_ROLES = frozenset({Role.TEACHER, Role.ADMIN})
 
 
-class User(UserMixin, Model):
+class _HasRole(Protocol):
+    @property
+    def role(self) -> Role: ...
+
+
+class RoleChecks:
+    """What a role allows, for an account and for the signed-in user alike."""
+
+    @property
+    def is_teacher(self: _HasRole) -> bool:
+        """True for teachers and admins (an admin can do everything a teacher can)."""
+        return self.role in TEACHING_ROLES
+
+    @property
+    def is_admin(self: _HasRole) -> bool:
+        """True for admins, who may also make accounts teachers."""
+        return self.role is Role.ADMIN
+
+    @property
+    def is_student(self: _HasRole) -> bool:
+        """True for students."""
+        return self.role is Role.STUDENT
+
+
+@dataclass(frozen=True)
+class SignedInUser(RoleChecks, UserMixin):
+    """The user a request acts for (``current_user``): the account's id, name and role,
+    read as one row on each request. Pages that change an account load the ``User``."""
+
+    id: int
+    name: str
+    role: Role
+
+
+class User(RoleChecks, UserMixin, Model):
     """An account. Emails are stored lower-cased, so they are unique case-insensitively."""
 
     __tablename__ = "users"
@@ -40,21 +76,6 @@ class User(UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-    @property
-    def is_teacher(self) -> bool:
-        """True for teachers and admins (an admin can do everything a teacher can)."""
-        return self.role in TEACHING_ROLES
-
-    @property
-    def is_admin(self) -> bool:
-        """True for admins, who may also make accounts teachers."""
-        return self.role is Role.ADMIN
-
-    @property
-    def is_student(self) -> bool:
-        """True for students."""
-        return self.role is Role.STUDENT
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

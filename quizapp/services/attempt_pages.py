@@ -19,7 +19,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or
 from quizapp.domain.answers import AnswerRejected, read_answer
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, AttemptState, Enrolment, Quiz, QuizKind
-from quizapp.services.attempt_slot import Slot, load_slot
+from quizapp.services.attempt_slot import Slot, load_slot, lock_answer_slot
 from quizapp.services.attempt_start import start_attempt
 from quizapp.services.attempt_views import (
     AnswerFinal,
@@ -43,6 +43,8 @@ from quizapp.services.attempts import (
     AttemptError,
     DeadlinePhase,
     attempt_query,
+    check_stored_answer,
+    checks_answer,
     closed_message,
     deadline_phase,
     feedback_visible,
@@ -185,33 +187,47 @@ def answer_question(
     after the deadline and its grace is not saved; the attempt is submitted instead. A
     form with none of the question's fields changes nothing (``NothingSent``).
 
-    The attempt is locked while its state is read (``load_slot(for_update=True)``, as
+    The attempt is locked while its state is read (``lock_answer_slot``, as
     ``attempts.lock_attempt`` does) and stays locked until the answer is stored, so a
     submission racing this request grades either before it (and the answer is refused)
-    or after it (and grades the answer).
+    or after it (and grades the answer). A plain save reads one row and writes one; the
+    slot's objects are loaded only to check the answer or to show the page again.
     """
     with unit_of_work():
-        slot = load_slot(attempt_id, student_id, position, for_update=True)
+        slot = lock_answer_slot(attempt_id, student_id, position)
         if slot is None:
             raise _no_such_slot(attempt_id, student_id)
-        attempt, item = slot.attempt, slot.item
-        closed = _finish_if_over(attempt, now, grace)
-        if closed is not None:
-            return closed
-        if item.is_final:
+        if slot.state is AttemptState.SUBMITTED or (
+            deadline_phase(slot.deadline_at, now, grace) is DeadlinePhase.OVER
+        ):
+            attempt = _own_attempt(attempt_id, student_id)
+            return _closed_or_finalised(attempt, now, grace) or _closed(attempt)
+        if slot.checked:
             return AnswerFinal("This answer is final and can no longer change.", slot.total)
-        if not item.question.form_carries_answer(form_data):
+        if not slot.question.form_carries_answer(form_data):
             message = "Nothing to save: no answer arrived; the saved one is kept."
             return NothingSent(message, slot.total)
         try:
-            answer = read_answer(item.question, dict(form_data), item.tokens)
+            answer = read_answer(slot.question, dict(form_data), slot.tokens)
         except AnswerRejected as error:
-            return AnswerRefused(str(error), _slot_page(slot, now, str(error)))
+            page = _slot_page(_loaded_slot(attempt_id, student_id, position), now, str(error))
+            return AnswerRefused(str(error), page)
         try:
-            store_answer(attempt, item, answer, now=now, check=check)
+            response_id = store_answer(slot.attempt_question_id, answer, now=now)
         except AnswerLocked as error:
             return AnswerFinal(str(error), slot.total)
+        if checks_answer(slot.feedback_timing, check, answer):
+            loaded = _loaded_slot(attempt_id, student_id, position)
+            check_stored_answer(student_id, loaded.item, response_id, now)
         return AnswerSaved(saved_at=now, total=slot.total)
+
+
+def _loaded_slot(attempt_id: int, student_id: int, position: int) -> Slot:
+    """The slot's objects, once ``lock_answer_slot`` has found it and holds the lock."""
+    slot = load_slot(attempt_id, student_id, position)
+    if slot is None:
+        raise _no_such_slot(attempt_id, student_id)
+    return slot
 
 
 def submit_page(

@@ -239,41 +239,53 @@ def save_answer(
         if late:
             submit_attempt(attempt, now=now, automatically=True)
         else:
-            response = _stored_response(
-                item, store_answer(attempt, item, answer, now=now, check=check)
-            )
+            response_id = store_answer(item.row.id, answer, now=now)
+            if checks_answer(attempt.quiz.feedback_timing, check, answer):
+                response = check_stored_answer(attempt.student_id, item, response_id, now)
+            else:
+                response = _stored_response(item, response_id)
     if late:
         # Raised once the submission is committed (or left to the caller's unit of work).
         raise AttemptError(TIME_IS_UP)
     return response
 
 
-def store_answer(
-    attempt: Attempt, item: DrawnQuestion, answer: object | None, *, now: dt.datetime, check: bool
-) -> int:
-    """The write of ``save_answer``, for a caller that holds the attempt's lock already and
-    has checked that it is in progress (``attempt_slot.load_slot(for_update=True)``);
-    returns the response's id.
+def store_answer(attempt_question_id: int, answer: object | None, *, now: dt.datetime) -> int:
+    """The write of a save, for a caller that holds the attempt's lock already and has
+    checked that it is in progress (``attempt_slot.lock_answer_slot``); returns the
+    response's id, or raises ``AnswerLocked`` when the stored answer was checked.
 
     The upsert runs as a plain statement on the session's connection, not through the
     ORM's bulk path: saving is the app's most frequent write, and the response's row is
-    needed again only when the answer is checked (then it is read back). The session's
-    copy of the row, if it holds one, is stale until then or the commit.
+    needed again only when the answer is checked (``check_stored_answer`` reads it back).
+    A copy of the row the session holds is stale until then or the commit.
     """
-    params = {"attempt_question_id": item.row.id, "answer": answer, "saved_at": now}
+    params = {"attempt_question_id": attempt_question_id, "answer": answer, "saved_at": now}
     connection = db.session.connection()
     response_id: int | None = connection.execute(
         _answer_upsert(connection.dialect.name), params
     ).scalar_one_or_none()
     if response_id is None:
         raise AnswerLocked("You have already checked this answer; it can no longer change.")
-    immediate = attempt.quiz.feedback_timing is FeedbackTiming.IMMEDIATE
-    if check and immediate and answer is not None:
-        response = _stored_response(item, response_id)
-        _grade(item, response, now)
-        response.checked_at = now
-        _update_review_cards(attempt.student_id, [(item, response)], now)
     return response_id
+
+
+def checks_answer(feedback_timing: FeedbackTiming, check: bool, answer: object | None) -> bool:
+    """Whether "Check" makes this save final: only in immediate feedback, and only for an
+    answer (an empty form is saved, not checked)."""
+    return check and feedback_timing is FeedbackTiming.IMMEDIATE and answer is not None
+
+
+def check_stored_answer(
+    student_id: int, item: DrawnQuestion, response_id: int, now: dt.datetime
+) -> Response:
+    """Grade the answer just stored (``store_answer``) and make it final, as "Check" does
+    in immediate feedback; the question's review card learns the outcome."""
+    response = _stored_response(item, response_id)
+    _grade(item, response, now)
+    response.checked_at = now
+    _update_review_cards(student_id, [(item, response)], now)
+    return response
 
 
 def _stored_response(item: DrawnQuestion, response_id: int) -> Response:

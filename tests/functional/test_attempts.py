@@ -18,6 +18,7 @@ from quizapp.domain.questions import Question
 from quizapp.extensions import db
 from quizapp.models import Article, AttemptState, Quiz, ReviewCard, SchoolClass, User
 from quizapp.rendering import format_number
+from quizapp.services import questions as question_service
 from quizapp.services.quizzes import RuleSpec
 from tests.factories import (
     ECONOMY,
@@ -420,6 +421,20 @@ def test_autosave_stores_the_answer_and_says_saved(
     again = _autosave(ada, world.attempt_id, 2, _form_of(app, world, 2, wrong=True))
     assert again.get_json()["status"] == "saved"
     assert _stored(app, world.attempt_id)[2] == world.wrong[2]
+
+
+def test_a_worker_that_never_showed_the_question_reads_it_to_save_the_answer(
+    app: Flask, world: ClassWorld, ada: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another worker showed the page; this one's cache of domain questions is empty.
+    form = world.forms[3]
+    monkeypatch.setattr(question_service, "_DOMAIN_CACHE", {})
+
+    response = _autosave(ada, world.attempt_id, 3, form)
+
+    assert response.get_json()["status"] == "saved"
+    assert _stored(app, world.attempt_id)[3] == world.keys[3]
+    assert len(question_service._DOMAIN_CACHE) == 1
 
 
 @pytest.mark.parametrize(
