@@ -68,10 +68,15 @@ def _signed_in_user_query() -> Select[int, str, Role]:
 
 
 def _load_user(user_id: str) -> SignedInUser | None:
-    """The session's user as one row of plain values: no ORM object to build or expire."""
+    """The session's user as one row of plain values: no ORM object to build or expire.
+
+    Run on the session's connection (its transaction), past the ORM's execution layer,
+    which would only pass the row through.
+    """
     if not user_id.isdigit():
         return None
-    found = db.session.execute(_signed_in_user_query(), {"user_id": int(user_id)}).one_or_none()
+    query, params = _signed_in_user_query(), {"user_id": int(user_id)}
+    found = db.session.connection().execute(query, params).one_or_none()
     return SignedInUser(*found) if found else None
 
 
