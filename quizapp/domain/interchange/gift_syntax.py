@@ -13,34 +13,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from quizapp.domain.grades import PERCENTAGE_TEXTS
 from quizapp.domain.interchange import InterchangeProblem
 from quizapp.domain.interchange.moodle_xml_syntax import html_to_text
 
 Position = tuple[int, int]  # 1-based (line, column) in the imported file
 
 # Moodle's grade options (question_bank::fraction_options_full), in percent, as written.
-_WEIGHT_TEXTS = (
-    "100",
-    "90",
-    "83.33333",
-    "80",
-    "75",
-    "70",
-    "66.66667",
-    "60",
-    "50",
-    "40",
-    "33.33333",
-    "30",
-    "25",
-    "20",
-    "16.66667",
-    "14.28571",
-    "12.5",
-    "11.11111",
-    "10",
-    "5",
-)
+_WEIGHT_TEXTS = PERCENTAGE_TEXTS
 MOODLE_WEIGHTS = tuple(float(text) for text in _WEIGHT_TEXTS)
 # Moodle's match_grade_options accepts a fraction within 0.00001 of an option.
 WEIGHT_SLACK = 0.001

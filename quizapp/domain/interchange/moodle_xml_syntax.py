@@ -16,22 +16,17 @@ from xml.etree.ElementTree import Element
 
 import nh3
 
+from quizapp.domain.grades import ALLOWED_PERCENTAGES_TEXT, MOODLE_PERCENTAGES, percentage_text
 from quizapp.domain.interchange import InterchangeProblem
 
 XML_FORMAT = "markdown"
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
-# Moodle's grade options (question_bank::fraction_options_full) as percentages, exact. The
-# XML carries them rounded to 5 decimals (33.33333), so matching allows that much slack.
-MOODLE_FRACTIONS: tuple[float, ...] = (
-    100.0, 90.0, 250 / 3, 80.0, 75.0, 70.0, 200 / 3, 60.0, 50.0, 40.0, 100 / 3, 30.0, 25.0,
-    20.0, 50 / 3, 100 / 7, 12.5, 100 / 9, 10.0, 5.0, 0.0,
-)  # fmt: skip
+# Moodle's grade options as exact percentages (``quizapp.domain.grades``). The XML carries
+# them rounded to 5 decimals (33.33333), so matching allows that much slack.
+MOODLE_FRACTIONS: tuple[float, ...] = (*MOODLE_PERCENTAGES, 0.0)
 FRACTION_SLACK = 1e-5
-ALLOWED_FRACTIONS_TEXT = (
-    "100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667, "
-    "14.28571, 12.5, 11.11111, 10, 5, 0 or one of these negated"
-)
+ALLOWED_FRACTIONS_TEXT = ALLOWED_PERCENTAGES_TEXT
 
 # ------------------------------------------------------------------------ HTML to text
 
@@ -300,8 +295,8 @@ def answer_element(
 
 
 def fraction_text(percent: float) -> str:
-    text = f"{percent:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A percentage as Moodle XML writes it (``33.33333``)."""
+    return percentage_text(percent / 100)
 
 
 def share(count: int) -> float | None:

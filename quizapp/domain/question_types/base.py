@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, SupportsFloat
 
+from quizapp.domain.grades import ALLOWED_PERCENTAGES_TEXT, FRACTION_SLACK, moodle_grade
 from quizapp.domain.question_types.answer_fields import AnswerTokens
 
 if TYPE_CHECKING:
@@ -202,6 +203,25 @@ class Checker:
             self.add(path, f"{field_label(path)} must be {relation} {minimum:g}, not {value!r}")
             return None
         return number
+
+    def fraction_value(self, value: object, path: Path) -> float | None:
+        """A grade written as a fraction of the question's marks (``0.5``, ``-0.25``) that
+        is one of Moodle's grades (``quizapp.domain.grades``), returned exact."""
+        if isinstance(value, bool) or not is_number(value):
+            self.add(
+                path, f"{field_label(path)} must be a number such as 0.5; {_yaml_typed_hint(value)}"
+            )
+            return None
+        number = finite_float(value)
+        grade = None if number is None or abs(number) > 1 + FRACTION_SLACK else moodle_grade(number)
+        if grade is None:
+            self.add(
+                path,
+                f"{field_label(path)} {value!r} is not one of Moodle's grades: write a fraction "
+                f"of the marks between -1 and 1 whose percentage is {ALLOWED_PERCENTAGES_TEXT} "
+                "(0.3333 is a third)",
+            )
+        return grade
 
     def entries(self, data: Mapping[str, object], key: str, *, minimum: int) -> list[object]:
         """Return the list under ``key``, recording a problem if it is absent or too short."""
