@@ -1045,6 +1045,8 @@ def test_the_result_page_reviews_every_question(
         section = sections[position]
         outcome = re.search(r'<p class="outcome"><strong>([^<]+)</strong>', section)
         assert outcome and outcome.group(1) == outcomes.get(fraction, "Partially correct")
+        marks = f"{format_number(question.points * fraction)} of {format_number(question.points)}"
+        assert f"— {marks} mark" in page_text(section), section
         assert _definition(section, "Your answer") == _plain(describe_answer(question, stored))
         assert _definition(section, "Right answer") == _plain(describe_key(question))
         assert _definition(section, "Why") == _plain(question.explanation or "")
