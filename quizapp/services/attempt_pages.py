@@ -15,6 +15,7 @@ import random
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
+from sqlalchemy.orm import joinedload
 
 from quizapp.domain.answers import AnswerRejected, read_answer
 from quizapp.extensions import db
@@ -281,7 +282,12 @@ def _review(attempt: Attempt, now: dt.datetime) -> ReviewPage:
 def _visible_quiz() -> Select[Quiz]:
     # Built once per worker (see ``attempt_slot``): an exam opening means hundreds of these.
     student_id: BindParameter[int] = bindparam("student_id")
-    return db.select(Quiz).where(Quiz.id == bindparam("quiz_id"), _visible_to(student_id))
+    # With its draw rules in the same statement: the start needs them.
+    return (
+        db.select(Quiz)
+        .where(Quiz.id == bindparam("quiz_id"), _visible_to(student_id))
+        .options(joinedload(Quiz.rules))
+    )
 
 
 def _visible_to(student_id: int | BindParameter[int]) -> ColumnElement[bool]:
@@ -327,7 +333,7 @@ def start_quiz(
     """
     with unit_of_work():
         params = {"quiz_id": quiz_id, "student_id": student_id}
-        quiz = db.session.execute(_visible_quiz(), params).scalar_one_or_none()
+        quiz = db.session.execute(_visible_quiz(), params).unique().scalar_one_or_none()
         if quiz is None:
             raise AttemptNotFound("There is no such quiz.")
         try:

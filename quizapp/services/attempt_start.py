@@ -9,12 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import random
+from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import BindParameter, Select, Table, bindparam, func, text
-from sqlalchemy.orm import load_only
 
-from quizapp.domain.generate import Candidate, RulesImpossible, display_order, draw, shuffle_plan
+from quizapp.domain.generate import (
+    Candidate,
+    RulesImpossible,
+    check_rules,
+    display_order,
+    draw,
+    shuffle_plan,
+)
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import (
@@ -28,79 +35,87 @@ from quizapp.models import (
     Quiz,
     QuizKind,
     ReviewCard,
-    Section,
 )
 from quizapp.models.attempts import IN_PROGRESS_WHERE
 from quizapp.services.attempts import AttemptError, attempt_query, is_expired, submit_attempt
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
 from quizapp.services.questions import cached_domain, version_to_domain
-from quizapp.services.quizzes import deadline_for, live_candidates, quiz_draw_rules
+from quizapp.services.quizzes import (
+    article_sections,
+    deadline_for,
+    live_candidates_query,
+    quiz_draw_rules,
+)
 from quizapp.services.unit_of_work import unit_of_work
 
 _system_random = random.SystemRandom()
 
 
-def _ranked_for_assessment(candidates: list[Candidate], student_id: int) -> list[Candidate]:
-    # Moodle's "no repeats": the questions this learner has seen least come first.
-    seen = dict(db.session.execute(_seen_counts(), {"student_id": student_id}).all())
-    return [_with_rank(c, seen.get(c.question_id, 0)) for c in candidates]
+@dataclass(frozen=True)
+class _Drawable:
+    """The questions a start may draw, ranked, with their current versions' cache keys."""
+
+    candidates: list[Candidate]
+    # Question id -> (current version id, content hash, bank id).
+    versions: dict[int, tuple[int, str, str]]
 
 
-def _ranked_for_practice(
-    candidates: list[Candidate], student_id: int, now: dt.datetime
-) -> list[Candidate]:
-    # Due for review first, then never answered, then the rest.
-    due_at = dict(
-        db.session.execute(
-            db.select(ReviewCard.question_id, ReviewCard.due_at).where(
-                ReviewCard.student_id == student_id
-            )
-        ).all()
-    )
-    return [
-        _with_rank(
-            c,
-            1 if c.question_id not in due_at else (0 if due_at[c.question_id] <= now else 2),
-        )
-        for c in candidates
-    ]
+def _drawable(quiz: Quiz, student_id: int, now: dt.datetime) -> _Drawable:
+    """Every question the quiz may draw, in one statement with what ranks it.
+
+    Assessments rank as Moodle's "no repeats" does: the questions this learner has seen
+    least come first. Practice: due for review first, then never answered, then the rest.
+    """
+    practice = quiz.kind is QuizKind.PRACTICE
+    params = {"article_id": quiz.article_id, "student_id": student_id}
+    candidates = []
+    versions = {}
+    for row in db.session.execute(_drawable_query(practice), params):
+        question_id, section_id, difficulty, version_id, content_hash, bank_id, ranked_by = row
+        if practice:
+            rank = 1 if ranked_by is None else (0 if ranked_by <= now else 2)
+        else:
+            rank = ranked_by or 0
+        candidates.append(Candidate(question_id, section_id, difficulty, rank))
+        versions[question_id] = (version_id, content_hash, bank_id)
+    return _Drawable(candidates, versions)
 
 
-def _with_rank(candidate: Candidate, rank: int) -> Candidate:
-    return Candidate(
-        question_id=candidate.question_id,
-        section_id=candidate.section_id,
-        difficulty=candidate.difficulty,
-        rank=rank,
-    )
+@dataclass(frozen=True)
+class _StartFacts:
+    """What deciding on a start needs beyond the quiz, read in one statement."""
+
+    in_progress_id: int | None
+    enrolled: bool
+    extra_seconds: int | None
+    attempts_used: int
+    last_number: int | None
 
 
-def _check_may_start(quiz: Quiz, student_id: int, now: dt.datetime) -> None:
+def _start_facts(quiz: Quiz, student_id: int) -> _StartFacts:
+    params = {"quiz_id": quiz.id, "student_id": student_id, "class_id": quiz.class_id}
+    row = db.session.execute(_start_facts_query(), params).one()
+    return _StartFacts(*row)
+
+
+def _check_may_start(quiz: Quiz, student_id: int, facts: _StartFacts, now: dt.datetime) -> None:
     if quiz.kind is QuizKind.PRACTICE:
         if quiz.owner_id != student_id:
             raise AttemptError("This practice quiz belongs to someone else.")
         return
     if quiz.published_at is None:
         raise AttemptError("This quiz is not published yet.")
-    params = {"class_id": quiz.class_id, "student_id": student_id}
-    enrolled = db.session.execute(_enrolment(), params).first()
-    if not enrolled:
+    if not facts.enrolled:
         raise AttemptError("This quiz is for a class you are not in.")
     if quiz.opens_at and now < quiz.opens_at:
         raise AttemptError(f"This quiz opens on {quiz.opens_at:%d %B %Y at %H:%M} UTC.")
     if quiz.closes_at and now >= quiz.closes_at:
         raise AttemptError("This quiz has closed.")
-    if quiz.attempts_allowed is not None:
-        used = db.session.scalar(
-            db.select(func.count(Attempt.id)).where(
-                Attempt.quiz_id == quiz.id, Attempt.student_id == student_id
-            )
+    if quiz.attempts_allowed is not None and facts.attempts_used >= quiz.attempts_allowed:
+        raise AttemptError(
+            f"You have used all {quiz.attempts_allowed} attempt"
+            f"{'s' if quiz.attempts_allowed != 1 else ''} at this quiz."
         )
-        if used >= quiz.attempts_allowed:
-            raise AttemptError(
-                f"You have used all {quiz.attempts_allowed} attempt"
-                f"{'s' if quiz.attempts_allowed != 1 else ''} at this quiz."
-            )
 
 
 def in_progress_attempt(quiz_id: int, student_id: int) -> Attempt | None:
@@ -127,50 +142,34 @@ def start_attempt(
     """
     with unit_of_work() as session:
         take_write_lock()
-        current = in_progress_attempt(quiz.id, student_id)
-        if current is not None:
-            if not is_expired(current, now, grace):
-                return current
+        facts = _start_facts(quiz, student_id)
+        if facts.in_progress_id is not None:
+            open_attempt = session.get_one(Attempt, facts.in_progress_id)
+            if not is_expired(open_attempt, now, grace):
+                return open_attempt
             # Its time ran out unattended: submit it with what was saved, then start anew.
             # (Only this quiz's: starting is what hundreds of students do in the same
             # second, and the dashboard finalises the rest.)
-            submit_attempt(_with_questions(current), now=now, automatically=True)
-        try:
-            _check_may_start(quiz, student_id, now)
-        except AttemptError:
-            # On PostgreSQL each read sees what was committed when it ran: a start that
-            # committed since the look above counts as an attempt used, and is resumed.
-            current = in_progress_attempt(quiz.id, student_id)
-            if current is None:
-                raise
-            return current
+            submit_attempt(_with_questions(open_attempt), now=now, automatically=True)
+        # One statement read the facts, so an attempt another start committed since is
+        # either in them (resumed above) or not counted either (met at the INSERT below).
+        _check_may_start(quiz, student_id, facts, now)
 
-        candidates = live_candidates(quiz.article_id)
-        ranked = (
-            _ranked_for_practice(candidates, student_id, now)
-            if quiz.kind is QuizKind.PRACTICE
-            else _ranked_for_assessment(candidates, student_id)
-        )
-        sections = {
-            section.id: section
-            for section in session.scalars(_section_titles(), {"article_id": quiz.article_id})
-        }
-        rules = quiz_draw_rules(quiz, sections)
+        drawable = _drawable(quiz, student_id, now)
         seed = (rng or _system_random).getrandbits(62)
         draw_random = random.Random(seed)
         try:
-            question_ids = draw(rules, ranked, draw_random)
+            # The rules' labels name sections, so they are read only to explain a failure.
+            question_ids = draw(quiz_draw_rules(quiz, {}), drawable.candidates, draw_random)
         except RulesImpossible as error:
+            labelled = quiz_draw_rules(quiz, article_sections(quiz.article_id))
+            problems = check_rules(labelled, drawable.candidates) or error.problems
             raise AttemptError(
-                "This quiz cannot be drawn from the bank as it is now: " + "; ".join(error.problems)
+                "This quiz cannot be drawn from the bank as it is now: " + "; ".join(problems)
             ) from error
 
-        drawn = _current_versions(question_ids)
-        # The learner's extra time and their last attempt's number, in one statement.
-        extra, last_number = session.execute(
-            _extra_time_and_last_number(), {"quiz_id": quiz.id, "student_id": student_id}
-        ).one()
-        number = 1 + (last_number or 0)
+        drawn = _domain_questions(question_ids, drawable.versions)
+        number = 1 + (facts.last_number or 0)
         # The INSERT itself settles a race with another start: the partial unique index
         # allows one attempt in progress, and ON CONFLICT DO NOTHING (on that index) turns
         # a clash into no row instead of an error.
@@ -182,7 +181,7 @@ def start_attempt(
                 "number": number,
                 "seed": seed,
                 "started_at": now,
-                "deadline_at": deadline_for(quiz, now, extra or 0),
+                "deadline_at": deadline_for(quiz, now, facts.extra_seconds or 0),
             },
         ).one_or_none()
         if attempt is None:
@@ -252,15 +251,6 @@ def _new_attempt(dialect_name: str) -> Any:
 
 
 @functools.cache
-def _enrolment() -> Select[int]:
-    return db.select(Enrolment.id).where(
-        Enrolment.class_id == bindparam("class_id"),
-        Enrolment.student_id == bindparam("student_id"),
-        Enrolment.removed_at.is_(None),
-    )
-
-
-@functools.cache
 def _in_progress() -> Select[Attempt]:
     return db.select(Attempt).where(
         Attempt.quiz_id == bindparam("quiz_id"),
@@ -270,64 +260,71 @@ def _in_progress() -> Select[Attempt]:
 
 
 @functools.cache
-def _seen_counts() -> Select[int, int]:
-    return (
-        db.select(QuestionVersion.question_id, func.count(AttemptQuestion.id))
-        .join(AttemptQuestion, AttemptQuestion.question_version_id == QuestionVersion.id)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .where(Attempt.student_id == bindparam("student_id"))
-        .group_by(QuestionVersion.question_id)
-    )
-
-
-@functools.cache
-def _section_titles() -> Select[Section]:
-    # The rules' labels need the titles, not the sections' text.
-    return (
-        db.select(Section)
-        .where(Section.article_id == bindparam("article_id"))
-        .options(load_only(Section.id, Section.title))
-    )
-
-
-@functools.cache
-def _extra_time_and_last_number() -> Select[int | None, int | None]:
+def _start_facts_query() -> Select[*tuple[Any, ...]]:
+    """``_StartFacts`` in one statement: the attempt in progress, whether the student is
+    in the quiz's class, their extra time, how many attempts they have made and their last
+    attempt's number."""
     quiz_id: BindParameter[int] = bindparam("quiz_id")
     student_id: BindParameter[int] = bindparam("student_id")
+    theirs = (Attempt.quiz_id == quiz_id) & (Attempt.student_id == student_id)
+    in_progress = theirs & (Attempt.state == AttemptState.IN_PROGRESS)
     return db.select(
+        db.select(Attempt.id).where(in_progress).scalar_subquery(),
+        db.select(Enrolment.id)
+        .where(
+            Enrolment.class_id == bindparam("class_id"),
+            Enrolment.student_id == student_id,
+            Enrolment.removed_at.is_(None),
+        )
+        .exists(),
         db.select(ExtraTime.extra_seconds)
         .where(ExtraTime.quiz_id == quiz_id, ExtraTime.student_id == student_id)
         .scalar_subquery(),
-        db.select(func.max(Attempt.number))
-        .where(Attempt.quiz_id == quiz_id, Attempt.student_id == student_id)
-        .scalar_subquery(),
+        db.select(func.count(Attempt.id)).where(theirs).scalar_subquery(),
+        db.select(func.max(Attempt.number)).where(theirs).scalar_subquery(),
     )
 
 
 @functools.cache
-def _current_version_keys() -> Select[int, int, str, str]:
-    return (
-        db.select(
-            QuestionVersion.question_id,
-            QuestionVersion.id,
-            QuestionVersion.content_hash,
-            Question.bank_id,
-        )
-        .join(Question, Question.id == QuestionVersion.question_id)
-        .where(
-            Question.id.in_(bindparam("question_ids", expanding=True)),
-            QuestionVersion.number == Question.current_version_number,
-        )
+def _drawable_query(practice: bool) -> Select[*tuple[Any, ...]]:
+    """The article's drawable questions (``quizzes.live_candidates``) with their current
+    versions' cache keys and what ranks them: the learner's review card's due time
+    (practice) or how many times the learner has been given the question (assessments)."""
+    student_id: BindParameter[int] = bindparam("student_id")
+    ranked_by: Any
+    query = live_candidates_query().add_columns(
+        QuestionVersion.id, QuestionVersion.content_hash, Question.bank_id
     )
+    if practice:
+        query = query.outerjoin(
+            ReviewCard,
+            (ReviewCard.question_id == Question.id) & (ReviewCard.student_id == student_id),
+        )
+        ranked_by = ReviewCard.due_at
+    else:
+        given = db.aliased(QuestionVersion)
+        seen = (
+            db.select(given.question_id, func.count(AttemptQuestion.id).label("times"))
+            .join(AttemptQuestion, AttemptQuestion.question_version_id == given.id)
+            .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+            .where(Attempt.student_id == student_id)
+            .group_by(given.question_id)
+            .subquery()
+        )
+        query = query.outerjoin(seen, seen.c.question_id == Question.id)
+        ranked_by = seen.c.times
+    return query.add_columns(ranked_by)
 
 
-def _current_versions(question_ids: list[int]) -> dict[int, tuple[int, DomainQuestion]]:
+def _domain_questions(
+    question_ids: list[int], versions: dict[int, tuple[int, str, str]]
+) -> dict[int, tuple[int, DomainQuestion]]:
     """Question id -> (its current version's id, the domain question), from the worker's
     cache of domain questions; only versions this worker has not built yet are read."""
-    keys = db.session.execute(_current_version_keys(), {"question_ids": question_ids}).all()
     drawn = {}
     missing = {}
-    for question_id, version_id, content_hash, bank_id in keys:
+    for question_id in question_ids:
+        version_id, content_hash, bank_id = versions[question_id]
         question = cached_domain(version_id, content_hash, bank_id)
         if question is None:
             missing[version_id] = (question_id, bank_id)

@@ -96,12 +96,14 @@ def live_candidates(article_id: int) -> list[Candidate]:
     Retired questions and questions whose evidence went stale are left out. Every start
     runs it, so its statement is built once per worker (as in ``attempt_slot``).
     """
-    rows = db.session.execute(_live_candidates(), {"article_id": article_id}).all()
+    rows = db.session.execute(live_candidates_query(), {"article_id": article_id}).all()
     return [Candidate(question_id=q, section_id=s, difficulty=d) for q, s, d in rows]
 
 
 @functools.cache
-def _live_candidates() -> Select[int, int, int]:
+def live_candidates_query() -> Select[int, int, int]:
+    """``live_candidates``' statement (question id, section id, difficulty), which a start
+    extends with what it ranks by."""
     return (
         db.select(Question.id, Question.section_id, QuestionVersion.difficulty)
         .join(

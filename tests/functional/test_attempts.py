@@ -16,7 +16,15 @@ from quizapp.domain.answers import describe_answer, describe_key
 from quizapp.domain.question_types.answer_fields import AnswerTokens
 from quizapp.domain.questions import Question
 from quizapp.extensions import db
-from quizapp.models import Article, AttemptState, Quiz, ReviewCard, SchoolClass, User
+from quizapp.models import (
+    Article,
+    AttemptState,
+    QuestionVersion,
+    Quiz,
+    ReviewCard,
+    SchoolClass,
+    User,
+)
 from quizapp.rendering import format_number
 from quizapp.services import questions as question_service
 from quizapp.services.quizzes import RuleSpec
@@ -1295,3 +1303,36 @@ def test_attempt_pages_run_a_fixed_number_of_queries(
     assert small["question page"] <= 2, small
     assert small["autosave"] <= 4, small
     assert small["result page"] <= 3, small
+
+
+@WHOLE_BANK
+def test_starting_a_quiz_runs_a_fixed_number_of_queries(
+    app: Flask, world: ClassWorld, count_queries
+) -> None:
+    # An exam opening is hundreds of these at once: each statement is a round trip.
+    with app.app_context():
+        school_class = db.session.get(SchoolClass, world.class_id)
+        teacher = db.session.get(User, world.teacher_id)
+        article = db.session.get(Article, world.article_id)
+        quizzes = [
+            create_assessment(
+                teacher, school_class, article, rules=[RuleSpec(question_count=n)], title=title
+            ).id
+            for n, title in ((3, "Short quiz"), (20, "Long quiz"))
+        ]
+        for version in db.session.scalars(db.select(QuestionVersion)):
+            # Every version built once, as a worker that has served a while has them.
+            question_service.version_to_domain(version, version.question.bank_id)
+    counts = []
+    for quiz_id in quizzes:
+        client = logged_in_client(app, "ada@example.com")
+        token = session_token(client)
+        with count_queries() as counter:
+            started = client.post(f"/student/quizzes/{quiz_id}/start", data={"csrf_token": token})
+            assert started.status_code == 302, started.status_code
+        counts.append(counter.count)
+
+    # The user; the quiz with its rules; SQLite's BEGIN IMMEDIATE; the attempt in
+    # progress, enrolment, extra time and attempts made; the candidates with their
+    # versions and how often this student saw each; the attempt's INSERT; its questions'.
+    assert counts[0] == counts[1] <= 7, counts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from flask import Flask
@@ -27,7 +27,6 @@ from quizapp.models import (
 )
 from quizapp.models import Quiz as QuizModel
 from quizapp.services import attempt_start
-from quizapp.services.attempt_start import in_progress_attempt
 from quizapp.services.attempts import (
     AttemptError,
     DeadlinePhase,
@@ -374,27 +373,32 @@ def test_the_database_allows_one_attempt_in_progress_per_quiz_and_student(school
     assert start(school.quiz(title="Another"), school.ada).id != attempt.id
 
 
-# Unlimited: the INSERT meets the index (ON CONFLICT DO NOTHING). One attempt: the attempt
-# opened in between already counts as used, and the refusal turns into resuming it.
+# The start's first look ran before another start committed its attempt (PostgreSQL's
+# reads see what was committed when they ran): the INSERT then meets the partial unique
+# index (ON CONFLICT DO NOTHING) and the start resumes the attempt opened in between,
+# whether the quiz allows any number of attempts or one.
 @pytest.mark.parametrize("attempts_allowed", [None, 1])
 def test_a_start_meeting_an_attempt_opened_in_between_resumes_it(
     school: School, monkeypatch: pytest.MonkeyPatch, attempts_allowed: int | None
 ) -> None:
     quiz = school.quiz(attempts_allowed=attempts_allowed)
     opened = start(quiz, school.ada)
+    read_facts = attempt_start._start_facts
     looks = []
 
-    def missed_the_first_time(quiz_id: int, student_id: int) -> Attempt | None:
-        # The look before drawing runs before the other start commits; later ones after.
-        looks.append(quiz_id)
-        return None if len(looks) == 1 else in_progress_attempt(quiz_id, student_id)
+    def before_the_other_start_committed(
+        quiz: QuizModel, student_id: int
+    ) -> attempt_start._StartFacts:
+        facts = read_facts(quiz, student_id)
+        looks.append(facts)
+        return replace(facts, in_progress_id=None, attempts_used=0, last_number=None)
 
-    monkeypatch.setattr(attempt_start, "in_progress_attempt", missed_the_first_time)
+    monkeypatch.setattr(attempt_start, "_start_facts", before_the_other_start_committed)
 
     resumed = start(quiz, school.ada, seed=2)
 
     assert resumed.id == opened.id
-    assert len(looks) == 2
+    assert [facts.in_progress_id for facts in looks] == [opened.id]
     attempts = db.session.execute(
         db.select(Attempt.id).where(Attempt.quiz_id == quiz.id, Attempt.student_id == school.ada.id)
     ).all()
