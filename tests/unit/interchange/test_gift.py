@@ -420,7 +420,6 @@ INVALID = {
     ],
     "short-without-full-credit.gift": [(1, 62, "no full-credit answer")],
     "empty.gift": [(1, None, "no questions found")],
-    "matching-distractor.gift": [(5, 7, "'= -> stores starch' is an extra wrong answer")],
     "html-image.gift": [(2, 8, "this text shows an image, and our questions cannot hold images")],
     "many-problems.gift": [
         (2, 40, "weight 15% is not one of Moodle's grades"),
