@@ -226,6 +226,12 @@ class Matching(Question):
                     f"expected 'left -> right' in a matching block, found {part.literal()!r}",
                 )
             left_text = reader.text(left)
+            if not left_text.value and right.is_empty():
+                raise reader.refuse(
+                    part.strip().position,
+                    "expected text on either side of '->' (=left -> right is a pair, "
+                    "= -> answer an extra answer that matches no left item)",
+                )
             if left_text.value:
                 reader.where[("pairs", len(pairs))] = part.strip().position
                 pairs.append({"left": left_text.value, "right": right.literal()})
