@@ -11,7 +11,8 @@ that says where and what was expected. docs/interchange-gift.md lists every mapp
 
 Export writes what this importer (and Moodle's) reads back as the same question, as far
 as GIFT can say it: points, difficulty, evidence, numeric units and case sensitivity have
-no GIFT syntax, and ordering questions have no GIFT form (they are written as a comment).
+no GIFT syntax. Ordering questions use qtype_ordering's block (``{>3 ALL ...`` and one
+item per line), which Moodle reads when that plugin is installed (it ships with 4.4+).
 """
 
 from __future__ import annotations
@@ -417,9 +418,9 @@ def dump_gift(questions: Sequence[Question], *, category: str | None = None) -> 
     written as a ``$CATEGORY:`` line before the questions; on import its last segment
     becomes a tag. The question id becomes the ``::title::``, tags become Moodle's
     ``// [tag:...]`` comment markers, the explanation the general feedback. Questions
-    GIFT cannot express (ordering questions, and the few cases listed in
-    docs/interchange-gift.md) are written as comments saying why, so Moodle and our
-    importer skip them. Raises ValueError for a category that is not one line of text.
+    GIFT cannot express (the few cases listed in docs/interchange-gift.md) are written
+    as comments saying why, so Moodle and our importer skip them. Raises ValueError for
+    a category that is not one line of text.
     """
     out = [_comment(f"Exported from QuizApp: {len(questions)} questions in Moodle GIFT format")]
     out.append("")

@@ -1,17 +1,21 @@
 """Ordering: put items in order; the bank lists them in the correct order.
 
 Form: ``position-<item index>`` = 1..n ("" for none). Stored: ``{"<item>": position}`` of
-the placed ones. Response: the item indices in the chosen order. GIFT has no ordering
-form (the export writes the question as a comment). Moodle XML: qtype_ordering's
-``ordering``.
+the placed ones. Response: the item indices in the chosen order. GIFT: qtype_ordering's
+block, ``{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none`` then one item per line in
+the right order. Moodle XML: qtype_ordering's ``ordering``. Both formats carry Moodle's
+settings for the question; ours are fixed (every item shown, our grading), so reading
+ignores theirs and writing states ours.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from quizapp.domain.interchange.gift_syntax import GiftReader, GiftSpan
 from quizapp.domain.interchange.moodle_xml_syntax import XML_FORMAT, XmlReader, escape
 from quizapp.domain.question_types.answer_fields import (
     NOT_AN_ITEM,
@@ -31,6 +35,55 @@ from quizapp.domain.question_types.base import (
 )
 
 __all__ = ["Ordering"]
+
+# Our model in qtype_ordering's settings, in the order its GIFT header lists them: every
+# item is shown (ALL) and grading counts kept adjacent pairs (RELATIVE_NEXT_EXCLUDE_LAST).
+MOODLE_SETTINGS = {
+    "selecttype": "ALL",
+    "layouttype": "VERTICAL",
+    "gradingtype": "RELATIVE_NEXT_EXCLUDE_LAST",
+    "showgrading": "SHOW",
+    "numberingstyle": "none",
+}
+
+# The words qtype_ordering's GIFT import accepts after ">count", each optional, in this
+# order (its import_from_gift); the values are Moodle's and change nothing here.
+_GIFT_SETTINGS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("select type", frozenset({"ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"})),
+    ("layout", frozenset({"HORIZONTAL", "HORI", "H", "1", "VERTICAL", "VERT", "V", "0"})),
+    (
+        "grading type",
+        frozenset(
+            {
+                "ALL_OR_NOTHING",
+                "ABSOLUTE_POSITION",
+                "ABSOLUTE",
+                "ABS",
+                "RELATIVE_NEXT_EXCLUDE_LAST",
+                "RELATIVE_NEXT_INCLUDE_LAST",
+                "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+                "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+                "RELATIVE_TO_CORRECT",
+                "RELATIVE",
+                "REL",
+                "LONGEST_ORDERED_SUBSET",
+                "LONGEST_CONTIGUOUS_SUBSET",
+            }
+        ),
+    ),
+    ("show grading", frozenset({"SHOW", "TRUE", "YES", "1", "HIDE", "FALSE", "NO", "0"})),
+    ("numbering style", frozenset({"none", "123", "abc", "ABCD", "iii", "IIII"})),
+)
+_GIFT_EXAMPLE = "{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none"
+_XML_SETTINGS = (
+    "layouttype",
+    "selecttype",
+    "selectcount",
+    "gradingtype",
+    "showgrading",
+    "numberingstyle",
+)
+_COUNT = re.compile(r"[0-9]+")
 
 
 def _position(position: object, count: int) -> int:
@@ -54,6 +107,9 @@ class Ordering(Question):
     avoid_identity_order: ClassVar[bool] = True
     moodle_qtype: ClassVar[str | None] = "ordering"
     moodle_qtypes_read: ClassVar[tuple[str, ...]] = ("ordering",)
+    # First: Moodle asks qtype_ordering before its own types, and an item may hold the
+    # '=', '~' or '->' that make other blocks.
+    gift_read_order: ClassVar[int | None] = 5
 
     items: tuple[str, ...]
 
@@ -132,25 +188,71 @@ class Ordering(Question):
         """ "1. first; 2. second; ..."."""
         return "; ".join(f"{place}. {item}" for place, item in enumerate(self.items, 1))
 
-    # -- GIFT: no form; the export lists the items in a comment instead
+    # -- GIFT: qtype_ordering's block
 
     def gift_problem(self) -> str | None:
-        """GIFT has no ordering type."""
-        return "GIFT has no ordering question type"
+        """An item starting with '//' would be read as a comment line."""
+        for item in self.items:
+            if item.startswith("//"):
+                return f"the item {item!r} starts with '//', which GIFT reads as a comment line"
+        return None
 
     def gift_skipped_lines(self) -> list[str]:
         """The items in their right order, so the comment keeps the whole question."""
         return [f"{n}. {item}" for n, item in enumerate(self.items, start=1)]
 
+    def gift_answer_lines(self) -> list[str]:
+        """``>count`` and Moodle's settings, then one item per line in the right order."""
+        header = f">{len(self.items)} {' '.join(MOODLE_SETTINGS.values())}"
+        return [header, *(_gift_item(item) for item in self.items)]
+
+    @classmethod
+    def gift_reads(cls, answers: GiftSpan) -> bool:
+        """A block starting with ``>``, as qtype_ordering's import asks."""
+        return answers.startswith(">")
+
+    @classmethod
+    def read_gift(cls, reader: GiftReader, answers: GiftSpan) -> dict[str, object]:
+        """The header line (``>count`` and settings), then the items, one per line."""
+        header, lines = answers.split_at("\n")
+        words = header.raw[1:].split()
+        if not words or not _COUNT.fullmatch(words[0]):
+            raise reader.refuse(
+                header.position,
+                "expected the number of items after '>' in an ordering block, as "
+                f"qtype_ordering writes it: {_GIFT_EXAMPLE}, then one item per line",
+            )
+        slot = 0
+        for word in words[1:]:
+            while slot < len(_GIFT_SETTINGS) and word not in _GIFT_SETTINGS[slot][1]:
+                slot += 1
+            if slot == len(_GIFT_SETTINGS):
+                raise reader.refuse(
+                    header.position,
+                    f"{word!r} is not one of qtype_ordering's settings on the line "
+                    f"{header.literal()!r} (expected, in this order: "
+                    f"{', '.join(name for name, _ in _GIFT_SETTINGS)}, e.g. "
+                    f"{_GIFT_EXAMPLE[1:]}); put each item on a line of its own",
+                )
+            slot += 1
+        items: list[str] = []
+        for _, line in lines:
+            text = line.strip()
+            if text.is_empty():
+                continue
+            reader.where[("items", len(items))] = text.position
+            items.append(reader.convert(text.raw, reader.format, text.position))
+        reader.where[("items",)] = answers.position
+        return {"type": cls.type_name, "items": items}
+
     # -- Moodle XML
 
     def moodle_xml_body(self, problems: list[str]) -> str:
         """qtype_ordering's settings and one ``<answer>`` per item, in the right order."""
-        body = "    <layouttype>VERTICAL</layouttype>\n    <selecttype>ALL</selecttype>\n"
-        body += f"    <selectcount>{len(self.items)}</selectcount>\n"
-        # The grading Moodle has that matches ours: kept adjacent pairs / (items - 1).
-        body += "    <gradingtype>RELATIVE_NEXT_EXCLUDE_LAST</gradingtype>\n"
-        body += "    <showgrading>SHOW</showgrading>\n    <numberingstyle>none</numberingstyle>\n"
+        settings = {**MOODLE_SETTINGS, "selectcount": str(len(self.items))}
+        body = ""
+        for name in _XML_SETTINGS:
+            body += f"    <{name}>{settings[name]}</{name}>\n"
         for position, item in enumerate(self.items, 1):
             body += f'    <answer fraction="{position}" format="{XML_FORMAT}">\n'
             body += f"      <text>{escape(item)}</text>\n    </answer>\n"
@@ -170,3 +272,15 @@ class Ordering(Question):
         mapping["type"] = cls.type_name
         mapping["items"] = items
         return {"items": [f"<answer> {i}" for i in range(1, len(items) + 1)]}
+
+
+def _gift_item(text: str) -> str:
+    """An item as one line of an ordering block.
+
+    qtype_ordering takes the lines as they are (GIFT escapes reach Moodle as placeholders
+    like ``&&061;``), so only what would break the block is escaped: a backslash, braces,
+    a line break and the ``####`` that starts the general feedback.
+    """
+    escaped = text.replace("\\", "\\\\").replace("{", "\\{").replace("}", "\\}")
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return escaped.replace("####", "\\#\\#\\#\\#")

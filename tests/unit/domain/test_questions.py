@@ -520,10 +520,11 @@ INVALID = [
         "left 'a' repeats pairs[0].left",
     ),
     (
-        "right repeated",
+        # Rights may repeat (as in Moodle), but one answer for every left is no question.
+        "one answer only",
         changed("matching", pairs=[{"left": "a", "right": "1"}, {"left": "b", "right": "1"}]),
-        ("pairs", 1, "right"),
-        "right '1' repeats pairs[0].right",
+        ("pairs",),
+        "every pair has the right '1' and there is no distractor",
     ),
     (
         "right missing",
