@@ -136,6 +136,11 @@ class NumericAnswer:
     fraction: float = 1.0
     feedback: str = ""
 
+    def __post_init__(self) -> None:
+        # Numbers written as ints (answer=240) are floats like the ones the bank reads.
+        for name in ("value", "tolerance", "fraction"):
+            object.__setattr__(self, name, float(getattr(self, name)))
+
     def holds(self, number: float) -> bool:
         """Whether ``number`` lies within this answer's tolerance."""
         # Typed decimals are rarely exact in binary; forgive the last few bits (Moodle
@@ -158,6 +163,9 @@ class NumericUnit:
 
     unit: str
     multiplier: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "multiplier", float(self.multiplier))
 
 
 @dataclass(frozen=True, kw_only=True)
