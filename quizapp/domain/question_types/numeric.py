@@ -149,7 +149,7 @@ class NumericAnswer:
         return abs(number - self.value) <= self.tolerance + slack
 
     def describe(self, unit: str | None) -> str:
-        """ "240 ± 5 billion US dollars"."""
+        """The value, its tolerance and the unit: "240 ± 5 billion US dollars"."""
         text = _number(self.value)
         if self.tolerance:
             text += f" ± {_number(self.tolerance)}"
@@ -195,15 +195,8 @@ class Numeric(Question):
                 raise TypeError("a numeric question needs answer or answers")
             answers = (NumericAnswer(value=self.answer, tolerance=self.tolerance),)
         main = next((a for a in answers if a.fraction >= 1), answers[0])
-        if (
-            self.answers
-            and self.answer is not None
-            and (self.answer, self.tolerance)
-            != (
-                main.value,
-                main.tolerance,
-            )
-        ):
+        given = (self.answer, self.tolerance)
+        if self.answers and self.answer is not None and given != (main.value, main.tolerance):
             raise ValueError("answer and tolerance disagree with the first full-credit answer")
         units = self.units or ((NumericUnit(unit=self.unit),) if self.unit else ())
         if self.units and self.unit is not None and self.unit != units[0].unit:
@@ -267,7 +260,7 @@ class Numeric(Question):
                 mapping["tolerance"] = plain_number(self.tolerance)
         else:
             mapping["answers"] = [_answer_mapping(answer) for answer in self.answers]
-        if len(self.units) == 1:
+        if len(self.units) == 1 and self.units[0].multiplier == 1:
             mapping["unit"] = self.units[0].unit
         elif self.units:
             mapping["units"] = [_unit_mapping(unit) for unit in self.units]
@@ -392,8 +385,8 @@ class Numeric(Question):
                 entry["fraction"] = weight / 100
             index = len(read)
             reader.where[("answers", index)] = where
-            if feedback is not None and not feedback.is_empty():
-                text = reader.text(feedback)
+            text = reader.text(feedback) if feedback is not None else None
+            if text is not None and text.value:
                 entry["feedback"] = text.value
                 reader.where[("answers", index, "feedback")] = text.where
             read.append(entry)

@@ -69,6 +69,7 @@ def test_every_answer_is_read_in_order_with_its_weight_and_feedback(
     ("text", "expected"),
     [
         ("Q{#=%100%46:0#}", {"answer": 46}),
+        ("Q{#=%100%46:0#[html]<p></p>}", {"answer": 46}),
         ("Q{#46 ~#Count again.}", {"answer": 46}),
         ("Q{#=%100%1..3}", {"answer": 2, "tolerance": 1}),
     ],
