@@ -361,9 +361,10 @@ TYPES: dict[str, tuple[str, dict[str, str], dict[str, object]]] = {
         "the-tea-trade",
         {
             "prompt": "How many million pounds of tea did Britain import in 1750?",
-            "answer": "10",
-            "tolerance": "0.5",
-            "unit": "million pounds",
+            "answers-0-value": "10",
+            "answers-0-tolerance": "0.5",
+            "answers-0-fraction": "1",
+            "units-0-unit": "million pounds",
             "evidence": "Britain imported 10 million pounds of tea in 1750.",
         },
         {
@@ -600,12 +601,17 @@ def test_a_problem_with_the_whole_list_shows_on_its_fieldset(
 
 
 def test_numbers_that_do_not_parse_are_reported_once(world: World, teacher: FlaskClient) -> None:
-    typed = {"prompt": "How many?", "answer": "", "tolerance": "a lot", "points": "many"}
+    typed = {
+        "prompt": "How many?",
+        "answers-0-value": "ten",
+        "answers-0-tolerance": "a lot",
+        "points": "many",
+    }
 
     html = post_form(teacher, new_url(world, "numeric"), typed).get_data(as_text=True)
 
-    assert field_error(html, "answer") == "Enter the answer as a number."
-    assert field_error(html, "tolerance") == "Not a valid float value."
+    assert field_error(html, "answers-0-value") == "Not a valid float value."
+    assert field_error(html, "answers-0-tolerance") == "Not a valid float value."
     assert field_error(html, "points") == "Not a valid float value."
 
 

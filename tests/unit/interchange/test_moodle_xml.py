@@ -119,7 +119,10 @@ EXPECTED_EVERY_TYPE = [
         "prompt": "How much was China-Russia trade in 2023, in *billions* of US dollars?",
         "answer": 240,
         "tolerance": 5,
-        "unit": "billion US dollars",
+        "units": [
+            {"unit": "billion US dollars", "multiplier": 1},
+            {"unit": "million US dollars", "multiplier": 1000},
+        ],
         "explanation": "It reached an all-time high of $240 billion.",
         "points": 3,
         "tags": ["Economics"],
@@ -245,11 +248,11 @@ INVALID_FILES = [
     (
         "numerical-refusals.xml",
         [
-            (" question 1 (Two answers)", "not imported: 2 answers are worth 100%"),
-            (" question 2 (Close enough)", "<answer> 2 earns partial credit (50%)"),
-            (" question 3 (Anything goes)", "<answer> 1 '*' accepts any number as right"),
-            (" question 4 (Scaled units)", "<tolerance> '-5' must be a number of at least 0"),
-            (" question 4 (Scaled units)", "none of its <units> has multiplier 1"),
+            (" question 1 (Anything goes)", "<answer> 1 '*' accepts any number as right"),
+            (" question 2 (Scaled units)", "<tolerance> '-5' must be a number of at least 0"),
+            (" question 2 (Scaled units)", "none of its <units> has multiplier 1"),
+            (" question 3 (Graded units)", "<unitgradingtype> 1 takes 10% (<unitpenalty>) off"),
+            (" question 4 (Unit first)", "<unitsleft> puts the unit before the number"),
         ],
     ),
     (
