@@ -164,7 +164,7 @@ def _entry_problem(text: str, fraction: float, label: str) -> str | None:
             return f"{label} {text!r} has nothing to match"
         if fraction == 1:
             return (
-                f"{label} {text!r} accepts every response for full marks; give it a lower "
+                f"the answer {text!r} accepts every response for full marks; give it a lower "
                 "fraction (a catch-all for feedback usually has fraction: 0), or write \\* "
                 "for a literal star"
             )
@@ -325,6 +325,8 @@ class ShortAnswer(Question):
             weight, rest = reader.weight(span)
             text_span, feedback_span = rest.partition("#")
             text = reader.formatted(text_span.strip(), reader.format)[0].literal()
+            if not text:
+                reader.problem(where, "an answer has no text (Moodle would drop it): remove it")
             # Moodle offers no negative grade for short answers; below 0 earns what 0 does.
             fraction = 1.0 if weight is None else max(0.0, weight / 100)
             full = full or fraction == 1
@@ -381,6 +383,9 @@ class ShortAnswer(Question):
             fraction = max(0.0, percent / 100)
             full = full or percent == 100
             text = raw_text(answer).strip()
+            if not text:
+                reader.problem(f"<answer> {i} has no text (Moodle would drop it): remove it")
+                continue
             if fraction == 1 and not feedback:
                 entries.append(text)
             else:

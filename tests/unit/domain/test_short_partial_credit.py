@@ -252,7 +252,7 @@ PROBLEMS = [
     ),
     (["Paris", {"text": "France", "feedback": 3}], ("answers", 1, "feedback"), "must be text"),
     (["Paris", ["France"]], ("answers", 1), "answers[1] must be text; got a list"),
-    (["*"], ("answers", 0), "answers[0] '*' accepts every response for full marks"),
+    (["*"], ("answers", 0), "the answer '*' accepts every response for full marks"),
     (["Paris", {"text": "**", "fraction": 1}], ("answers", 1), "accepts every response"),
     (["Paris", {"text": "..", "fraction": 0.5}], ("answers", 1), "answers[1].text '..' has"),
 ]  # fmt: skip
