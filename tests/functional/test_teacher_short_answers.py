@@ -130,13 +130,13 @@ def test_problems_with_the_answers_are_shown_next_to_them(
     assert response.status_code == 400
     assert "at least one answer worth full marks" in page_text(response.get_data(as_text=True))
 
-    typed = {
-        "prompt": "Where was tea first sold?",
-        "answers-0-text": "x",
-        "answers-0-fraction": "7",
-    }
-    html = post_form(teacher, url, typed).get_data(as_text=True)
-    assert field_error(html, "answers-0-fraction") == "Not a valid choice."
+    for forged in ("7", "abc", "nan"):
+        typed = {"prompt": "Tea?", "answers-0-text": "x", "answers-0-fraction": forged}
+        response = post_form(teacher, url, typed)
+        assert response.status_code == 400
+        assert field_error(response.get_data(as_text=True), "answers-0-fraction") == (
+            "Not a valid choice."
+        )
 
 
 def post_form_from(

@@ -36,7 +36,8 @@ def expected_answer_value(data: dict[str, Any]) -> object | None:
     grade = data.get("fraction") or FULL_MARKS
     if grade == FULL_MARKS and is_blank(data.get("feedback")):
         return data["text"]
-    value: dict[str, object] = {"fraction": float(grade) / 100}
+    # A value the select never offers goes on as typed: the form and the domain refuse it.
+    value: dict[str, object] = {"fraction": float(grade) / 100 if grade in GRADE_CHOICES else grade}
     for key in ("text", "feedback"):
         if not is_blank(data.get(key)):
             value[key] = data[key]
