@@ -318,7 +318,7 @@ class ShortAnswer(Question):
         and text before the first ``=`` (``{Paris}``) is an answer too."""
         head, parts = answers.split_at("=")
         spans = ([head] if not head.is_empty() else []) + [part for _, part in parts]
-        entries: list[object] = []
+        entries: list[ExpectedAnswer] = []
         full = False
         for index, span in enumerate(spans):
             where = span.strip().position
@@ -334,13 +334,7 @@ class ShortAnswer(Question):
             reader.where[("answers", index)] = where
             if feedback_span is not None:
                 reader.where[("answers", index, "feedback")] = feedback_span.strip().position
-            if fraction == 1 and not feedback:
-                entries.append(text)
-            else:
-                entry: dict[str, object] = {"text": text, "fraction": fraction}
-                if feedback:
-                    entry["feedback"] = feedback
-                entries.append(entry)
+            entries.append(ExpectedAnswer(text=text, fraction=fraction, feedback=feedback))
         if reader.failed:
             raise Refused()
         if not full:
@@ -350,7 +344,7 @@ class ShortAnswer(Question):
                 "(written =answer or =%100%answer)",
             )
         reader.where[("answers",)] = answers.position
-        return {"type": cls.type_name, "answers": entries}
+        return {"type": cls.type_name, "answers": [entry.bank_value() for entry in entries]}
 
     # -- Moodle XML
 
@@ -372,7 +366,7 @@ class ShortAnswer(Question):
         """Every ``<answer>`` with its fraction and feedback; a negative fraction counts as
         0 (Moodle's short answers offer none, and the grade never goes below 0)."""
         before = len(reader.problems)
-        entries: list[object] = []
+        entries: list[ExpectedAnswer] = []
         sources: list[str] = []
         full = False
         for i, answer in enumerate(reader.element.findall("answer"), 1):
@@ -386,18 +380,12 @@ class ShortAnswer(Question):
             if not text:
                 reader.problem(f"<answer> {i} has no text (Moodle would drop it): remove it")
                 continue
-            if fraction == 1 and not feedback:
-                entries.append(text)
-            else:
-                entry: dict[str, object] = {"text": text, "fraction": fraction}
-                if feedback:
-                    entry["feedback"] = feedback
-                entries.append(entry)
+            entries.append(ExpectedAnswer(text=text, fraction=fraction, feedback=feedback))
             sources.append(f"<answer> {i}")
         if not full and len(reader.problems) == before:
             reader.problem("a shortanswer question needs an <answer> worth 100%")
         mapping["type"] = cls.type_name
-        mapping["answers"] = entries
+        mapping["answers"] = [entry.bank_value() for entry in entries]
         case = reader.boolean("usecase", False)
         if case is not None:
             mapping["case_sensitive"] = case
