@@ -301,7 +301,7 @@ def correct_answer(question: Question) -> object:
         case TrueFalse():
             return question.answer
         case ShortAnswer():
-            return question.answers[0]
+            return next(entry.text for entry in question.answers if entry.fraction == 1)
         case Numeric():
             return _number(question.answer)
         case Matching():

@@ -119,7 +119,16 @@ VALID = {
             "id": "short-with-feedback",
             "type": "short",
             "prompt": "Who's buried in Grant's tomb?",
-            "answers": ["no one", "nobody"],
+            "answers": [
+                {"text": "no one", "feedback": "Correct!"},
+                {"text": "nobody", "feedback": "Also right."},
+                {
+                    "text": "Grant",
+                    "fraction": 0.5,
+                    "feedback": "Half credit: he is buried there, with his wife.",
+                },
+                {"text": "Jefferson", "fraction": 0, "feedback": "He is not buried there."},
+            ],
         },
         {
             "id": "grant-born",
@@ -332,7 +341,11 @@ VALID = {
             "id": "photosynthesis-gas",
             "type": "short",
             "prompt": "Which gas do plants take in for photosynthesis?",
-            "answers": ["carbon dioxide", "CO2"],
+            "answers": [
+                "carbon dioxide",
+                "CO2",
+                {"text": "oxygen", "fraction": 0, "feedback": "Oxygen is given off."},
+            ],
         },
         {
             "id": "organelle-jobs",
@@ -395,7 +408,7 @@ INVALID = {
     ],
     "no-right-answer.gift": [(2, 38, "this choice block has no right answer")],
     "unknown-construct.gift": [
-        (1, 42, "unknown answer block {Rome}: expected {T} or {F}"),
+        # {Rome} is a short answer, as in Moodle; {true} is taken for a mistyped {TRUE}.
         (3, 45, "{true} is not a true/false answer: write {T} or {TRUE}"),
     ],
     "essay.gift": [(1, 67, "type not supported: essay (question 'Essay'")],
@@ -493,9 +506,20 @@ CONSTRUCTS = [
         },
     ),
     ("Q{=%a ~b}", {"choices": [{"text": "%a", "correct": True}, {"text": "b", "correct": False}]}),
-    # short answers: 100% answers kept, others (partial, 0%, negative) dropped
+    # short answers: weights and feedback kept; a negative weight earns what 0% does
     ("Q{=a}", {"type": "short", "answers": ["a"]}),
-    ("Q{=%100%a =%50%b =%0%c =%-100%d =e#fine}", {"answers": ["a", "e"]}),
+    (
+        "Q{=%100%a =%50%b =%0%c =%-100%d =e#fine}",
+        {
+            "answers": [
+                "a",
+                {"text": "b", "fraction": 0.5},
+                {"text": "c", "fraction": 0},
+                {"text": "d", "fraction": 0},
+                {"text": "e", "feedback": "fine"},
+            ]
+        },
+    ),
     ("Q{=[plain]a =[html]<b>b</b>}", {"answers": ["a", "<b>b</b>"]}),
     # numbers
     ("Q{#42}", {"type": "numeric", "answer": 42}),

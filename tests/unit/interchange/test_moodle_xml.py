@@ -109,7 +109,12 @@ EXPECTED_EVERY_TYPE = [
             "What two-word phrase did Xi and Putin use for their partnership?\n"
             "Give the exact words."
         ),
-        "answers": ["no limits", "no * limits"],
+        # \* is a literal star, as in Moodle; the 0% catch-all keeps its feedback.
+        "answers": [
+            "no limits",
+            "no \\* limits",
+            {"text": "*", "fraction": 0, "feedback": "Look for the phrase in quotation marks."},
+        ],
         "case_sensitive": True,
         "tags": ["Economics"],
     },
@@ -239,8 +244,7 @@ INVALID_FILES = [
     (
         "shortanswer-refusals.xml",
         [
-            (" question 1 (Half right)", "<answer> 2 'Russia' earns partial credit (50%)"),
-            (" question 2 (Wildcard)", "'Belt and Road*' uses the * wildcard"),
+            # Questions 1 (partial credit) and 2 (a wildcard) are imported now.
             (" question 3 (Nothing right)", "needs an <answer> worth 100%"),
             (" question 3 (Nothing right)", "<usecase> must be true or false"),
         ],
@@ -591,7 +595,7 @@ def one_of_each_type() -> list[Question]:
             },
         ),
         (2, "truefalse", {"answer/text": ["true", "false"], "answer/@fraction": ["100", "0"]}),
-        (3, "shortanswer", {"usecase": "0", "answer/text": ["a\\*b"]}),
+        (3, "shortanswer", {"usecase": "0", "answer/text": ["a*b"]}),
         (4, "numerical", {"answer/text": ["2.5"], "units/unit/unit_name": ["km"]}),
         (5, "matching", {"subquestion/text": ["x", "y"], "subquestion/answer/text": ["1", "2"]}),
         (
