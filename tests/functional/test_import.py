@@ -64,7 +64,7 @@ PROMPTS = (
 # Three problems, on lines 2, 4 and 6.
 BROKEN_GIFT = """\
 // Three broken questions and a good one.
-::one::Which is a prime number?{=7 =11 ~8}
+::one::Which are prime numbers?{~%50%7 ~%30%11 ~8}
 
 ::two::Pick one.{~only}
 

@@ -1,4 +1,9 @@
-"""Multiple choice: select all that apply, graded with a penalty for wrong picks.
+"""Multiple choice: select all that apply.
+
+Either no choice gives a ``fraction`` and the grade is right/wrong shares with a penalty
+for wrong picks, or every choice gives one (Moodle's grades, negatives included; the
+positive ones add up to 1) and the grade is the sum of the chosen choices' fractions,
+clamped to 0..1, as Moodle grades it.
 
 Form: ``answer`` once per ticked choice (bank indices). Stored: the sorted unique ints.
 GIFT: ``{~%50%right ~%-100%wrong}``. Moodle XML: ``multichoice`` with ``<single>false``.
@@ -10,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from quizapp.domain.grades import FRACTION_SLACK, fraction_text, percentage_text
 from quizapp.domain.interchange.gift_syntax import WEIGHT_TEXT, exact_weight, nearest_weight
 from quizapp.domain.interchange.moodle_xml_syntax import nearest_share, share
 from quizapp.domain.question_types.answer_fields import (
@@ -20,7 +26,7 @@ from quizapp.domain.question_types.answer_fields import (
     form_values,
     json_index,
 )
-from quizapp.domain.question_types.base import Checker, FieldProblem, read_indices
+from quizapp.domain.question_types.base import Checker, FieldProblem, field_label, read_indices
 from quizapp.domain.question_types.choices import ChoiceQuestion, parse_choices
 
 __all__ = ["MultipleChoice"]
@@ -36,31 +42,57 @@ class MultipleChoice(ChoiceQuestion):
     def parse_fields(
         cls, data: Mapping[str, object]
     ) -> tuple[dict[str, object], list[FieldProblem]]:
-        """Validate ``choices``: at least one correct and at least one wrong."""
+        """Validate ``choices``: at least one correct; with fractions, every choice has one
+        and the positive ones add up to 1."""
         check = Checker()
         choices, complete = parse_choices(check, data)
-        if complete and choices:
-            marked = sum(choice.correct for choice in choices)
-            if marked == 0:
-                check.add(("choices",), "at least one choice must be correct; none is")
-            elif marked == len(choices):
-                check.add(("choices",), "at least one choice must be wrong; all are correct")
+        if not (complete and choices):
+            return {"choices": choices}, check.problems
+        if any(choice.fraction is not None for choice in choices):
+            missing = [i for i, choice in enumerate(choices) if choice.fraction is None]
+            for index in missing:
+                check.add(
+                    ("choices", index, "correct"),
+                    f"{field_label(('choices', index))} has no fraction: when one choice "
+                    "gives a fraction, every choice must (fraction: 0 for a choice worth "
+                    "nothing)",
+                )
+            positive = [c.credit for c in choices if c.credit > 0]
+            total = sum(positive)
+            if not missing and abs(total - 1) > FRACTION_SLACK:
+                check.add(
+                    ("choices",),
+                    f"the positive fractions add up to {fraction_text(total)} "
+                    f"({percentage_text(total)}%); they must add up to 1",
+                )
+        elif not any(choice.correct for choice in choices):
+            check.add(("choices",), "at least one choice must be correct; none is")
         return {"choices": choices}, check.problems
 
+    @property
+    def fractional(self) -> bool:
+        """Whether the choices give fractions (Moodle's grading) rather than right/wrong."""
+        return any(choice.fraction is not None for choice in self.choices)
+
     def grade(self, response: object) -> float:
-        """max(0, chosen-correct/all-correct - chosen-wrong/all-wrong); duplicates count once."""
+        """With fractions: the chosen ones added up, clamped to 0..1. Without:
+        max(0, chosen-correct/all-correct - chosen-wrong/all-wrong). Duplicates count once.
+        """
         if not isinstance(response, list | tuple | set | frozenset):
             return 0.0
         chosen = read_indices(response, len(self.choices))
         if not chosen:
             return 0.0
         picked = set(chosen)
+        if self.fractional:
+            total = sum(self.choices[i].credit for i in picked)
+            return min(1.0, max(0.0, total))
         correct = {i for i, choice in enumerate(self.choices) if choice.correct}
         wrong = set(range(len(self.choices))) - correct
         if not correct:
             return 0.0
         gain = len(picked & correct) / len(correct)
-        # A question built without validation could have no wrong choice; no penalty then.
+        # Every choice may be right (Moodle allows it): no penalty then.
         penalty = len(picked & wrong) / len(wrong) if wrong else 0.0
         return max(0.0, gain - penalty)
 
@@ -84,10 +116,12 @@ class MultipleChoice(ChoiceQuestion):
         return self.choice_texts(stored)
 
     def gift_problem(self) -> str | None:
-        """GIFT needs right and wrong choices, and an equal share that Moodle can grade."""
+        """Fractions are Moodle's grades already; right/wrong needs a grade for the share."""
+        if self.fractional:
+            return None
         right = sum(choice.correct for choice in self.choices)
-        if right in (0, len(self.choices)):
-            return "a multiple-answer question needs right and wrong choices"
+        if right == 0:
+            return "a multiple-answer question needs a right choice"
         if exact_weight(right) is None:
             return (
                 f"{right} right choices would each need {100 / right:.5g}%, which is not "
@@ -96,24 +130,32 @@ class MultipleChoice(ChoiceQuestion):
         return None
 
     def gift_answer_lines(self) -> list[str]:
-        """``~%share%right`` and ``~%-loss%wrong`` lines."""
+        """``~%share%`` per choice: its fraction, or right and wrong shares."""
+        if self.fractional:
+            return [
+                self.gift_choice_line(f"~%{percentage_text(c.credit)}%" if c.credit else "~", c)
+                for c in self.choices
+            ]
         right = sum(choice.correct for choice in self.choices)
         wrong = len(self.choices) - right
         gain = WEIGHT_TEXT[exact_weight(right) or 100.0]
         # -100/wrong makes Moodle's sum of weights equal our grading formula; when it is
-        # not a Moodle grade the nearest one is used (our import reads any negative weight
-        # as "wrong", so the question still comes back the same).
-        loss = WEIGHT_TEXT[nearest_weight(100 / wrong)]
+        # not a Moodle grade (11-19 or over 20 wrong choices) the nearest one is written,
+        # and the file then means Moodle's grading, not ours.
+        loss = WEIGHT_TEXT[nearest_weight(100 / wrong)] if wrong else ""
         return [
             self.gift_choice_line(f"~%{gain}%" if c.correct else f"~%-{loss}%", c)
             for c in self.choices
         ]
 
-    def moodle_xml_grades(self, problems: list[str]) -> tuple[float, float] | None:
-        """Right choices share 100% equally; each wrong one costs 1/wrong of it."""
+    def moodle_xml_grades(self, problems: list[str]) -> list[float] | None:
+        """Fractions as they are; otherwise right choices share 100% equally and each
+        wrong one costs 1/wrong of it."""
+        if self.fractional:
+            return [choice.credit * 100 for choice in self.choices]
         right = sum(choice.correct for choice in self.choices)
         wrong = len(self.choices) - right
-        right_share = share(right)
+        right_share = share(right) if right else None
         if right_share is None:
             problems.append(
                 f"{right} right choices cannot each be worth an equal share of 100% in "
@@ -122,4 +164,5 @@ class MultipleChoice(ChoiceQuestion):
             )
             return None
         # -1/wrong per wrong choice makes Moodle's sum-and-clamp equal our grading formula.
-        return right_share, -nearest_share(wrong)
+        wrong_share = -nearest_share(wrong) if wrong else 0.0
+        return [right_share if c.correct else wrong_share for c in self.choices]

@@ -1,15 +1,20 @@
-"""Single choice: pick one choice; exactly one is correct.
+"""Single choice: pick one choice; at least one is worth full marks.
+
+A choice is ``correct`` (worth 1 or 0) or gives a ``fraction`` of the marks, one of
+Moodle's grades, negatives included; several choices may be worth 1.
 
 Form: ``answer`` = the chosen choice's bank index. Stored: that int. Response: the same.
-GIFT: ``{=right ~wrong}``. Moodle XML: ``multichoice`` with ``<single>true``.
+GIFT: ``{=right ~%50%half ~wrong}``. Moodle XML: ``multichoice`` with ``<single>true``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from quizapp.domain.grades import percentage_text
 from quizapp.domain.question_types.answer_fields import (
     NOT_A_CHOICE,
     AnswerTokens,
@@ -17,14 +22,21 @@ from quizapp.domain.question_types.answer_fields import (
     json_index,
 )
 from quizapp.domain.question_types.base import Checker, FieldProblem, read_index
-from quizapp.domain.question_types.choices import ChoiceQuestion, parse_choices
+from quizapp.domain.question_types.choices import Choice, ChoiceQuestion, parse_choices
 
 __all__ = ["SingleChoice"]
 
 
+def whole(choice: Choice) -> Choice:
+    """The choice with ``fraction: 1`` or ``0`` written as ``correct`` (the canonical form)."""
+    if choice.fraction in (0.0, 1.0):
+        return dataclasses.replace(choice, fraction=None)
+    return choice
+
+
 @dataclass(frozen=True, kw_only=True)
 class SingleChoice(ChoiceQuestion):
-    """Pick one choice; exactly one is correct. Response: the chosen index in bank order."""
+    """Pick one choice. Response: the chosen index in bank order."""
 
     type_name: ClassVar[str] = "single"
     moodle_qtypes_read: ClassVar[tuple[str, ...]] = ("multichoice",)
@@ -34,21 +46,26 @@ class SingleChoice(ChoiceQuestion):
     def parse_fields(
         cls, data: Mapping[str, object]
     ) -> tuple[dict[str, object], list[FieldProblem]]:
-        """Validate ``choices``: at least two, exactly one marked correct."""
+        """Validate ``choices``: at least two, at least one worth full marks."""
         check = Checker()
         choices, complete = parse_choices(check, data)
-        marked = sum(choice.correct for choice in choices)
-        if complete and marked != 1:
+        choices = tuple(whole(choice) for choice in choices)
+        if complete and choices and not any(choice.credit == 1 for choice in choices):
+            best = max(choice.credit for choice in choices)
             check.add(
                 ("choices",),
-                f"exactly one choice must be correct; {marked} are marked correct",
+                "at least one choice must be correct (worth full marks); none is"
+                if best <= 0
+                else f"at least one choice must be correct (worth full marks); the best is worth "
+                f"{percentage_text(best)}%",
             )
         return {"choices": choices}, check.problems
 
     def grade(self, response: object) -> float:
-        """1.0 for the index of the correct choice, otherwise 0.0."""
+        """The chosen choice's credit; a negative one counts 0 (the question never goes
+        below 0)."""
         index = read_index(response, len(self.choices))
-        return 1.0 if index is not None and self.choices[index].correct else 0.0
+        return 0.0 if index is None else max(0.0, self.choices[index].credit)
 
     def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> int | None:
         """The chosen choice's token from ``answer``, as its bank index."""
@@ -68,9 +85,22 @@ class SingleChoice(ChoiceQuestion):
         return None
 
     def gift_answer_lines(self) -> list[str]:
-        """``=right`` and ``~wrong`` lines, each with its feedback."""
-        return [self.gift_choice_line("=" if c.correct else "~", c) for c in self.choices]
+        """``=`` for a choice worth full marks, ``~`` for none, ``~%50%`` for a share.
 
-    def moodle_xml_grades(self, problems: list[str]) -> tuple[float, float]:
-        """The right choice is worth 100%, the others nothing."""
-        return 100.0, 0.0
+        A block needs a ``~`` to be read as choices, so when every choice is worth full
+        marks the later ones are written ``~%100%`` (Moodle reads that as 100% too).
+        """
+        lines = []
+        for index, choice in enumerate(self.choices):
+            if choice.credit == 1:
+                marker = "~%100%" if index and all(c.credit == 1 for c in self.choices) else "="
+            elif choice.credit == 0:
+                marker = "~"
+            else:
+                marker = f"~%{percentage_text(choice.credit)}%"
+            lines.append(self.gift_choice_line(marker, choice))
+        return lines
+
+    def moodle_xml_grades(self, problems: list[str]) -> list[float]:
+        """Each choice's credit in percent."""
+        return [choice.credit * 100 for choice in self.choices]

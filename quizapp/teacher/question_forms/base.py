@@ -29,6 +29,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from quizapp.domain.grades import MOODLE_GRADES, fraction_text, percentage_text
 from quizapp.domain.questions import FieldProblem
 from quizapp.domain.questions import Question as DomainQuestion
 
@@ -71,11 +72,24 @@ class NumberField(FloatField):
 # want a CSRF token of its own in every entry.
 
 
+# Moodle's grades, best first, then the penalties: a choice's share of the marks. The
+# blank option leaves the choice to its "Correct" box, so a question without partial
+# credit edits as before.
+GRADE_OPTIONS: list[SelectChoice] = [
+    SelectChoice("", "—"),
+    *(SelectChoice(fraction_text(g), f"{percentage_text(g)}%") for g in MOODLE_GRADES),
+    SelectChoice("0", "0%"),
+    *(SelectChoice(fraction_text(-g), f"{percentage_text(-g)}%") for g in reversed(MOODLE_GRADES)),
+]
+
+
 class ChoiceEntry(Form):
     """One option of a single- or multiple-choice question."""
 
     text = StringField("Text", validators=[Length(max=TEXT_LIMIT)])
     correct = BooleanField("Correct")
+    # Named as the bank names it, so the domain's problems about it land on this select.
+    fraction = SelectField("Grade", choices=GRADE_OPTIONS, default="")
     feedback = StringField("Feedback", validators=[Length(max=TEXT_LIMIT)])
     remove = SubmitField("Remove")
 
@@ -117,9 +131,15 @@ def is_blank(*values: object) -> bool:
 
 
 def choice_value(data: dict[str, Any]) -> object | None:
-    if is_blank(data.get("text"), data.get("feedback"), data.get("correct")):
+    fraction = data.get("fraction") or ""
+    if is_blank(data.get("text"), data.get("feedback"), data.get("correct"), fraction):
         return None
-    choice: dict[str, object] = {"correct": bool(data.get("correct"))}
+    choice: dict[str, object] = {}
+    # A grade replaces the tick; a tick with a grade is passed on so the domain names it.
+    if fraction:
+        choice["fraction"] = float(fraction)
+    if not fraction or data.get("correct"):
+        choice["correct"] = bool(data.get("correct"))
     for key in ("text", "feedback"):
         if not is_blank(data.get(key)):
             choice[key] = data[key]
@@ -137,7 +157,13 @@ def pair_value(data: dict[str, Any]) -> object | None:
 
 
 def choice_prefill(choice: Any) -> dict[str, Any]:
-    return {"text": choice.text, "correct": choice.correct, "feedback": choice.feedback}
+    graded = choice.fraction is not None
+    return {
+        "text": choice.text,
+        "correct": choice.correct and not graded,
+        "fraction": fraction_text(choice.fraction) if graded else "",
+        "feedback": choice.feedback,
+    }
 
 
 def text_prefill(text: Any) -> dict[str, Any]:

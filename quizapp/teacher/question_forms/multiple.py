@@ -8,7 +8,7 @@ from quizapp.teacher.question_forms.base import CHOICES, ChoiceEntry, QuestionFo
 
 
 class MultipleChoiceForm(QuestionForm):
-    """Select all that apply: at least one choice correct and one wrong."""
+    """Select all that apply: choices ticked correct, or a grade for every choice."""
 
     type_name = "multiple"
     type_label = "Multiple choice"

@@ -8,7 +8,7 @@ from quizapp.teacher.question_forms.base import CHOICES, ChoiceEntry, QuestionFo
 
 
 class SingleChoiceForm(QuestionForm):
-    """Pick one: exactly one choice is marked correct."""
+    """Pick one: a choice is ticked correct or given a grade (partial credit)."""
 
     type_name = "single"
     type_label = "Single choice"

@@ -124,12 +124,13 @@ INVALID_CASES = [
         ],
     ),
     (
-        "two-correct",
+        "none-correct",
         [
             (
                 "only-section.yaml",
                 4,
-                "question 'floods': exactly one choice must be correct; 2 are marked correct",
+                "question 'floods': at least one choice must be correct (worth full marks); "
+                "none is",
             )
         ],
     ),
@@ -198,14 +199,14 @@ def test_paths_stay_relative_to_the_path_given(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(BankError) as caught:
         read_bank(Path("invalid"))
     paths = {p.path for p in caught.value.problems}
-    assert "invalid/two-correct/only-section.yaml" in paths
+    assert "invalid/none-correct/only-section.yaml" in paths
     assert all(path.startswith("invalid/") for path in paths)
 
 
 def test_display_root() -> None:
     with pytest.raises(BankError) as caught:
-        read_article_dir(INVALID / "two-correct", display_root=DATA)
-    assert [p.path for p in caught.value.problems] == ["invalid/two-correct/only-section.yaml"]
+        read_article_dir(INVALID / "none-correct", display_root=DATA)
+    assert [p.path for p in caught.value.problems] == ["invalid/none-correct/only-section.yaml"]
 
 
 def test_problems_from_a_broken_article_and_its_questions_together(tmp_path: Path) -> None:
@@ -390,7 +391,11 @@ def parse(text: str, *, require_evidence: bool = False) -> tuple:
                   correct: "no"
             """,
             [
-                (8, "question 'q1': choices[1] must be a mapping with text, correct, feedback"),
+                (
+                    8,
+                    "question 'q1': choices[1] must be a mapping with text, correct, fraction, "
+                    "feedback",
+                ),
                 (10, "question 'q1': choices[2].correct must be true or false"),
             ],
             id="choice problems at the choice",

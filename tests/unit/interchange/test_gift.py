@@ -174,11 +174,12 @@ VALID = {
             "id": "grants-family",
             "type": "multiple",
             "prompt": "What two people are entombed in Grant's tomb?",
+            # Moodle's key: -100% each (not the right/wrong formula's -50%).
             "choices": [
-                {"text": "No one", "correct": False},
-                {"text": "Grant", "correct": True},
-                {"text": "Grant's wife", "correct": True},
-                {"text": "Grant's father", "correct": False},
+                {"text": "No one", "fraction": -1},
+                {"text": "Grant", "fraction": 0.5},
+                {"text": "Grant's wife", "fraction": 0.5},
+                {"text": "Grant's father", "fraction": -1},
             ],
         },
         {
@@ -361,11 +362,12 @@ VALID = {
             "id": "plant-cells",
             "type": "multiple",
             "prompt": "Which are found in plant cells but not in animal cells?",
+            # Moodle's key: -100% each (not the right/wrong formula's -50%).
             "choices": [
-                {"text": "Cell wall", "correct": True},
-                {"text": "Chloroplast", "correct": True},
-                {"text": "Nucleus", "correct": False},
-                {"text": "Mitochondrion", "correct": False},
+                {"text": "Cell wall", "fraction": 0.5},
+                {"text": "Chloroplast", "fraction": 0.5},
+                {"text": "Nucleus", "fraction": -1},
+                {"text": "Mitochondrion", "fraction": -1},
             ],
         },
         {
@@ -414,9 +416,7 @@ INVALID = {
     "essay.gift": [(1, 67, "type not supported: essay (question 'Essay'")],
     "description.gift": [(2, 10, "type not supported: description (question 'Intro'")],
     "cloze.gift": [(1, 68, "type not supported: cloze (a second answer block")],
-    "partial-single.gift": [(3, 10, "answer 'A textbook' gives 50% credit")],
-    "partial-multiple.gift": [(1, 38, "partial-credit weights (70%, 30%) have no QuizApp form")],
-    "two-right-single.gift": [(1, 56, "2 answers are fully right ('Red', 'Blue')")],
+    "partial-multiple.gift": [(1, 38, "the positive grades add up to 90% (70% + 20%)")],
     "category-not-alone.gift": [(2, 1, "expected a blank line after the $CATEGORY line")],
     "title-unclosed.gift": [(1, 1, "question title opened with '::' is never closed")],
     "stray-braces.gift": [
@@ -490,7 +490,8 @@ CONSTRUCTS = [
         "Q{~%100%a ~b}",
         {
             "type": "multiple",
-            "choices": [{"text": "a", "correct": True}, {"text": "b", "correct": False}],
+            # Moodle's key: b costs nothing (the right/wrong formula would take 100%).
+            "choices": [{"text": "a", "fraction": 1}, {"text": "b", "fraction": 0}],
         },
     ),
     ("Q{~%33.33333%a ~%33.333%b ~%33.3333%c ~%-100%d}", {"type": "multiple"}),
@@ -836,7 +837,8 @@ def test_multiple_choice_penalty_uses_the_nearest_moodle_grade() -> None:
     written = dump_gift([question])
     assert "\t~%100%right\n\t~%-10%wrong 0\n" in written  # 100/12 is not a grade; 10 is nearest
     (back,) = parse_gift(written, "export.gift")
-    assert back == question
+    # The file means Moodle's grading, and that is what comes back: -10% per wrong choice.
+    assert [choice.credit for choice in back.choices] == [1.0] + [-0.1] * 12
 
 
 def test_export_category_comes_back_as_a_tag() -> None:

@@ -71,7 +71,7 @@ EXPECTED_EVERY_TYPE = [
             {"text": "About 600 miles", "correct": False, "feedback": "Far too short."},
             {
                 "text": "About 12,000 miles",
-                "correct": False,
+                "fraction": -0.3333333,
                 "feedback": "That is longer than the equator & then some.",
             },
         ],
@@ -82,12 +82,13 @@ EXPECTED_EVERY_TYPE = [
         "id": "brics-members",
         "type": "multiple",
         "prompt": "Which countries joined the BRICS as of 2024? Select all that apply.",
+        # Moodle's key: India costs 100%, Mexico nothing (not the formula's 50% each).
         "choices": [
-            {"text": "Egypt", "correct": True},
-            {"text": "Iran", "correct": True},
-            {"text": "Ethiopia", "correct": True},
-            {"text": "India", "correct": False, "feedback": "India is a *founding* member."},
-            {"text": "Mexico", "correct": False},
+            {"text": "Egypt", "fraction": 0.3333333},
+            {"text": "Iran", "fraction": 0.3333333},
+            {"text": "Ethiopia", "fraction": 0.3333333},
+            {"text": "India", "fraction": -1, "feedback": "India is a *founding* member."},
+            {"text": "Mexico", "fraction": 0},
         ],
         "points": 2,
         "tags": ["Eurasia/Asia relations"],
@@ -232,14 +233,16 @@ INVALID_FILES = [
     (
         "single-choice-refusals.xml",
         [
-            (" question 1 (Partial credit)", "not imported: a choice is worth 50%"),
-            (" question 2 (Two right answers)", "not imported: 2 answers are worth 100%"),
-            (" question 3 (No right answer)", "not imported: no answer is worth 100%"),
+            (
+                " question 1 (Partial credit only)",
+                "not imported: no answer is worth 100% (the best is worth 50%)",
+            ),
+            (" question 2 (No right answer)", "not imported: no answer is worth 100%"),
         ],
     ),
     (
         "multiple-unequal-weights.xml",
-        [(" question 1 (Weighted choices)", "right answers are worth 50, 30, 20%")],
+        [(" question 1 (Weighted choices)", "the positive grades add up to 90% (50% + 30% + 10%)")],
     ),
     (
         "shortanswer-refusals.xml",
@@ -412,10 +415,16 @@ def test_a_question_moodle_would_not_grade_sensibly_is_an_error(
 def test_every_negative_moodle_grade_marks_a_wrong_choice(fraction: str) -> None:
     body = "<single>true</single>" + answer("100.0000000", "Yes") + answer(fraction, "No")
     (q,) = parse_moodle_xml(quiz(question("multichoice", body)), "q.xml")
-    assert q.to_mapping()["choices"] == [
-        {"text": "Yes", "correct": True},
-        {"text": "No", "correct": False},
-    ]
+    yes, no = q.to_mapping()["choices"]
+    assert yes == {"text": "Yes", "correct": True}
+    # A negative grade is kept as Moodle's fraction (it comes back on export); zero is wrong.
+    grade = float(fraction or 0) / 100
+    assert no == (
+        {"text": "No", "correct": False}
+        if grade == 0
+        else {"text": "No", "fraction": pytest.approx(grade, abs=1e-6)}
+    )
+    assert q.grade(1) == 0.0
 
 
 @pytest.mark.parametrize("fraction", ["45", "33.333", "-33.3333", "101", "1e400", "nan", ""])
@@ -428,10 +437,11 @@ def test_a_fraction_moodle_does_not_offer_is_an_error(fraction: str) -> None:
 @pytest.mark.parametrize(
     ("fractions", "correct"),
     [
-        (["50", "50", "0"], [True, True, False]),
+        (["50", "50", "-100"], [True, True, False]),
         (["33.33333", "33.33333", "33.33333", "-100"], [True, True, True, False]),
         (["14.28571"] * 7 + ["-50", "-50"], [True] * 7 + [False, False]),
-        (["100", "-25", "0"], [True, False, False]),
+        (["100", "-50", "-50"], [True, False, False]),
+        (["50", "50"], [True, True]),
     ],
 )
 def test_equal_shares_of_100_percent_become_a_multiple_choice_question(
