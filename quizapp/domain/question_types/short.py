@@ -2,7 +2,8 @@
 
 Each expected answer earns a grade (a Moodle grade, 1 unless said otherwise) and may carry
 feedback; ``*`` in an answer matches any text, including none, and ``\\*`` is a literal
-star, as in Moodle. The response earns the best grade among the answers it matches.
+star, as in Moodle. The response earns the grade of the first answer, in order, that it
+matches (Moodle's rule), so exports keep the order.
 
 Form: ``answer`` text (at most 500 characters). Stored: the text as typed. Response: the
 same. GIFT: ``{=answer =%50%partly#feedback}``. Moodle XML: ``shortanswer``.
@@ -173,7 +174,7 @@ def _entry_problem(text: str, fraction: float, label: str) -> str | None:
 
 @dataclass(frozen=True, kw_only=True)
 class ShortAnswer(Question):
-    """A typed answer, graded by the best expected answer it matches."""
+    """A typed answer, graded by the first expected answer it matches."""
 
     type_name: ClassVar[str] = "short"
     moodle_qtype: ClassVar[str | None] = "shortanswer"
@@ -225,27 +226,25 @@ class ShortAnswer(Question):
 
     # -- grading
 
-    def best_match(self, response: object) -> ExpectedAnswer | None:
-        """The matched answer worth the most (the first of equals), or None."""
+    def first_match(self, response: object) -> ExpectedAnswer | None:
+        """The first answer, in order, that the response matches, or None: Moodle's
+        ``qtype_shortanswer`` grades by it, so a file from Moodle grades the same here."""
         if not isinstance(response, str):
             return None
-        best: ExpectedAnswer | None = None
         for entry in self.answers:
-            if (best is None or entry.fraction > best.fraction) and matches(
-                entry.text, response, self.case_sensitive
-            ):
-                best = entry
-        return best
+            if matches(entry.text, response, self.case_sensitive):
+                return entry
+        return None
 
     def grade(self, response: object) -> float:
-        """The best fraction among the answers the response matches, clamped to 0..1."""
-        best = self.best_match(response)
-        return 0.0 if best is None else min(1.0, max(0.0, best.fraction))
+        """The fraction of the first answer the response matches, clamped to 0..1."""
+        matched = self.first_match(response)
+        return 0.0 if matched is None else min(1.0, max(0.0, matched.fraction))
 
     def feedback_for(self, response: object) -> str:
         """The feedback of the answer that graded the response ("" when none)."""
-        best = self.best_match(response)
-        return "" if best is None else best.feedback
+        matched = self.first_match(response)
+        return "" if matched is None else matched.feedback
 
     # -- the answer format: kept exactly as typed; grading normalises, the review shows it
 
@@ -275,11 +274,7 @@ class ShortAnswer(Question):
         return f"{first} ({'; '.join(notes)})" if notes else first
 
     def best_first(self) -> list[ExpectedAnswer]:
-        """The answers by grade, best first, in bank order among equals.
-
-        Moodle grades by the first answer (in order) that matches; listed this way, that
-        is the best one, which is how we grade.
-        """
+        """The answers by grade, best first, in bank order among equals (for the key)."""
         return sorted(self.answers, key=lambda entry: -entry.fraction)
 
     # -- GIFT
@@ -296,10 +291,10 @@ class ShortAnswer(Question):
         return None
 
     def gift_answer_lines(self) -> list[str]:
-        """``=answer``, ``=%50%answer``, each with ``#feedback``; best first (Moodle grades
-        by the first match)."""
+        """``=answer``, ``=%50%answer``, each with ``#feedback``, in order (Moodle grades by
+        the first match, as we do)."""
         lines = []
-        for entry in self.best_first():
+        for entry in self.answers:
             weight = "" if entry.fraction == 1 else f"%{percentage_text(entry.fraction)}%"
             line = f"={weight}{escape_text(entry.text)}"
             lines.append(line + (f"#{escape_text(entry.feedback)}" if entry.feedback else ""))
@@ -349,10 +344,10 @@ class ShortAnswer(Question):
     # -- Moodle XML
 
     def moodle_xml_body(self, problems: list[str]) -> str:
-        """``<usecase>`` and one ``<answer>`` per expected answer, best first (Moodle
+        """``<usecase>`` and one ``<answer>`` per expected answer, in order (Moodle
         grades by the first match); ``*`` and ``\\*`` mean in Moodle what they mean here."""
         body = f"    <usecase>{1 if self.case_sensitive else 0}</usecase>\n"
-        for entry in self.best_first():
+        for entry in self.answers:
             body += answer_element(
                 percentage_text(entry.fraction),
                 entry.text,

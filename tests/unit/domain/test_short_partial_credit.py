@@ -124,10 +124,11 @@ GRADES = [
     (PARIS, "", 0.0, ""),
     (PARIS, None, 0.0, ""),
     (PARIS, ["Paris"], 0.0, ""),
-    # The best matching answer counts, wherever it stands in the list.
-    (short({"text": "P*", "fraction": 0.5}, "Paris"), "Paris", 1.0, ""),
+    # The first matching answer counts, as in Moodle, even when a later one is worth more.
+    (short({"text": "P*", "fraction": 0.5}, "Paris"), "Paris", 0.5, ""),
+    (short("Paris", {"text": "P*", "fraction": 0.5}), "Paris", 1.0, ""),
     (short({"text": "P*", "fraction": 0.5, "feedback": "close"}, "Paris"), "Pau", 0.5, "close"),
-    # Among equals, the first one's feedback.
+    # Of two full-marks answers, the first one's feedback.
     (short("x", {"text": "a*", "feedback": "1"}, {"text": "*b", "feedback": "2"}), "ab", 1.0, "1"),
     (short("Paris", case_sensitive=True), "paris", 0.0, ""),
     (short("Paris", {"text": "paris", "fraction": 0.5}, case_sensitive=True), "paris", 0.5, ""),
@@ -137,7 +138,7 @@ GRADES = [
 
 
 @pytest.mark.parametrize(("question", "response", "grade", "feedback"), GRADES)
-def test_the_best_matching_answer_gives_the_grade_and_its_feedback(
+def test_the_first_matching_answer_gives_the_grade_and_its_feedback(
     question: ShortAnswer, response: object, grade: float, feedback: str
 ) -> None:
     assert question.grade(response) == grade
