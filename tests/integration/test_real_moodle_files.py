@@ -157,7 +157,7 @@ def _read(name: str, piece: str) -> Read:
         questions = reader(piece, name)
     except InterchangeError as refused:
         return Read(None, "; ".join(p.message for p in refused.problems) or "refused")
-    except Exception as crash:  # the failure table names it; the crash test fails on it
+    except Exception as crash:  # a crash fails this question in the table, never hides it
         return Read(None, f"crashed: {type(crash).__name__}: {crash}")
     if len(questions) != 1:
         return Read(None, f"read as {len(questions)} questions, Moodle reads one")
