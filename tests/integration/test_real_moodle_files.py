@@ -28,6 +28,7 @@ from quizapp.domain.interchange.aiken import parse_aiken
 from quizapp.domain.interchange.gift import parse_gift
 from quizapp.domain.interchange.moodle_xml import parse_moodle_xml
 from quizapp.domain.question_types import Question
+from quizapp.domain.question_types.matching import Matching
 
 REAL = Path(__file__).resolve().parents[1] / "data" / "interchange" / "real"
 KEY_FILE = REAL / "expected.yaml"
@@ -175,25 +176,17 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _right_texts(question: Question) -> list[str]:
-    """The right-hand options in the order our matching answer indexes them."""
-    pairs = getattr(question, "pairs", ())
-    return [pair.right for pair in pairs] + list(getattr(question, "distractors", ()))
-
-
 def _matching_stored(question: Question, response: Mapping[int, str]) -> dict[str, int]:
-    """Moodle's stem -> answer text, as our stored ``{"<left>": right index}``.
-
-    Moodle shows identical answer texts once, so a text equal to the stem's own right
-    is that right, whichever pair it belongs to for us.
-    """
-    rights = [_plain(text) for text in _right_texts(question)]
+    """Moodle's stem -> answer text, as our stored ``{"<left>": option index}``: the
+    options are the distinct rights, then the distractors (``Matching.right_options``),
+    each text once, as Moodle shows them."""
+    assert isinstance(question, Matching)
+    options = [_plain(text) for text in question.right_options]
     stored = {}
     for stem, text in response.items():
-        places = [i for i, right in enumerate(rights) if right == _plain(text)]
-        if not places:
+        if _plain(text) not in options:
             raise LookupError(f"no right-hand option reads {text!r}")
-        stored[str(stem)] = stem if stem in places else places[0]
+        stored[str(stem)] = options.index(_plain(text))
     return stored
 
 
