@@ -55,6 +55,9 @@ class DefaultConfig:
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
     # Largest image one question may show, and the most image bytes one import may carry
     # (stored content-addressed in the instance folder's media/; see docs/bank-format.md).
+    # Where images are stored; None means the instance folder's media/. Several servers
+    # must share one folder (see docs/deploy.md).
+    MEDIA_FOLDER: str | None = None
     MEDIA_MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES
     MEDIA_MAX_IMPORT_BYTES = DEFAULT_MAX_IMPORT_BYTES
     # `make run` on an empty database creates a demo teacher; turn off for real deployments.

@@ -81,10 +81,12 @@ class MediaStore:
 
 
 def media_store() -> MediaStore:
-    """The app's store: ``<instance>/media`` and the ``MEDIA_MAX_*_BYTES`` settings."""
+    """The app's store: ``MEDIA_FOLDER`` (by default ``<instance>/media``) and the
+    ``MEDIA_MAX_*_BYTES`` settings."""
     config = current_app.config
+    folder = config.get("MEDIA_FOLDER") or Path(current_app.instance_path) / MEDIA_FOLDER
     return MediaStore(
-        Path(current_app.instance_path) / MEDIA_FOLDER,
+        Path(folder),
         max_file_bytes=int(config["MEDIA_MAX_FILE_BYTES"]),
         max_import_bytes=int(config["MEDIA_MAX_IMPORT_BYTES"]),
     )
