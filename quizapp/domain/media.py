@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
@@ -28,6 +28,8 @@ IMAGE_CONTENT_TYPES: Mapping[str, str] = {
 }
 MEDIA_NAME = re.compile(r"([0-9a-f]{64})\.(png|jpg|gif|webp)")
 MEDIA_SCHEME = "media:"
+# In the bank's files, an image may name a file of the article's media/ folder instead.
+BANK_MEDIA_PREFIX = "media/"
 # Defaults for the QUIZAPP_MEDIA_MAX_FILE_BYTES and QUIZAPP_MEDIA_MAX_IMPORT_BYTES settings.
 DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -144,7 +146,12 @@ def image_problems(text: str) -> list[str]:
     problems: list[str] = []
     for image in images_in(text):
         name = image.media_name
-        if name is None:
+        if name is None and image.target.startswith(BANK_MEDIA_PREFIX):
+            problems.append(
+                f"the image {image.target!r} has no file "
+                f"{image.target.removeprefix(BANK_MEDIA_PREFIX)!r} in the article's media folder"
+            )
+        elif name is None:
             problems.append(
                 f"the image {image.target!r} is not a stored image; write images as "
                 f"![what it shows]({MEDIA_SCHEME}<sha256>.<ext>) (images from other sites "
@@ -162,6 +169,34 @@ def media_names(text: str) -> list[str]:
     """The stored images ``text`` shows, in order, each once."""
     names = [image.media_name for image in images_in(text)]
     return list(dict.fromkeys(name for name in names if name))
+
+
+_BANK_MEDIA_TARGET = re.compile(r"(\]\(\s*<?)media/([^)\s>]+)")
+
+
+def with_media_names(text: str, files: Mapping[str, MediaFile]) -> str:
+    """``text`` with each image target ``media/<file name>`` (a file of the bank article's
+    media folder) replaced by ``media:<sha256>.<ext>``; unknown names are left for
+    :func:`image_problems` to report."""
+    if BANK_MEDIA_PREFIX not in text:
+        return text
+
+    def replace(match: re.Match[str]) -> str:
+        media = files.get(match[2])
+        return f"{match[1]}{MEDIA_SCHEME}{media.name}" if media else match[0]
+
+    return _BANK_MEDIA_TARGET.sub(replace, text)
+
+
+def map_texts(value: object, change: Callable[[str], str]) -> object:
+    """A copy of nested mappings and lists with ``change`` applied to every string."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, Mapping):
+        return {key: map_texts(item, change) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [map_texts(item, change) for item in value]
+    return value
 
 
 def texts_with_paths(
