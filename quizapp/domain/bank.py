@@ -489,6 +489,8 @@ def _parse_questions(
                 )
         else:
             result.questions.append(question)
+            if media is not None:
+                result.problems.extend(_images_not_in_folder(question, media, path, line, name))
 
         evidence = item.get("evidence")
         if (
@@ -519,6 +521,24 @@ def _with_media_names(item: Mapping[str, object], media: Mapping[str, MediaFile]
         key: value if key in _PLAIN_FIELDS else map_texts(value, change)
         for key, value in item.items()
     }
+
+
+def _images_not_in_folder(
+    question: Question, media: Mapping[str, MediaFile], path: str, line: int, name: str
+) -> list[BankProblem]:
+    """A ``media:<sha256>.<ext>`` image must be in the folder too, or another server
+    loading the bank would show a broken image."""
+    in_folder = {image.name for image in media.values()}
+    return [
+        BankProblem(
+            path,
+            line,
+            f"{name}: the image media:{image} is not in the article's media folder; "
+            f"put the file there (as media/{image}, or under any name and link it so)",
+        )
+        for image in bank_media_names([question])
+        if image not in in_folder
+    ]
 
 
 def _duplicate_ids(entries: Iterable[tuple[str, str, int]]) -> list[BankProblem]:

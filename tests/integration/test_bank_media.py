@@ -72,6 +72,17 @@ def test_a_bad_image_is_a_problem_naming_the_file_line_and_question(
     assert problem.message.startswith("question '") and expected in problem.message
 
 
+def test_an_image_named_by_its_hash_must_be_in_the_media_folder(tmp_path: Path) -> None:
+    other = f"{hashlib.sha256(b'elsewhere').hexdigest()}.png"
+    bank = _bank_with_image(tmp_path, f"![A map](media:{other})")
+    with pytest.raises(BankError) as raised:
+        read_article_dir(bank / ARTICLE_SLUG, display_root=bank)
+    (problem,) = raised.value.problems
+    assert f"the image media:{other} is not in the article's media folder" in problem.message
+    hashed = _bank_with_image(tmp_path / "second", f"![A map](media:{MAP_NAME})")
+    assert read_article_dir(hashed / ARTICLE_SLUG).media[0].name == MAP_NAME
+
+
 def test_an_svg_in_the_media_folder_is_refused(tmp_path: Path) -> None:
     bank = _bank_with_image(tmp_path)
     (bank / ARTICLE_SLUG / "media" / "logo.svg").write_bytes(SVG)
