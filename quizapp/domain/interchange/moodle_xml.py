@@ -366,7 +366,7 @@ def _files_of(
         for _, text in texts_with_paths(value):
             if media_names(text):
                 reasons.append(
-                    f"the {key} show an image; Moodle XML export carries images only in the "
+                    f"an image in its {key}; Moodle XML export carries images only in the "
                     "question text and the general feedback"
                 )
                 break

@@ -61,7 +61,8 @@ PLUGINFILE = "@@PLUGINFILE@@"
 # In a Markdown text: a link target naming a carried file, up to the end of the target.
 _PLUGINFILE_TARGET = re.compile(r"@@PLUGINFILE@@(/[^\s)]+)")
 
-# Given an <img>'s src and alt, the Markdown that shows it, or None when it cannot be shown.
+# Given an <img>'s src and alt, the Markdown that shows it; "" when its file was refused
+# (the problem is recorded), None when it links no file carried with the text.
 ImageResolver = Callable[[str, str], str | None]
 
 
@@ -91,10 +92,10 @@ class _MarkdownWriter(HTMLParser):
             shown = self.resolve_image and self.resolve_image(
                 found.get("src") or "", found.get("alt") or ""
             )
-            if shown:
-                self.parts.append(shown)
-            else:
+            if shown is None:
                 self.images += 1
+            else:
+                self.parts.append(shown)
         elif tag == "a":
             href = dict(attrs).get("href")
             self.links.append(href)
@@ -256,40 +257,68 @@ class XmlReader:
             )
         return image_markdown(alt, media.name)
 
-    def carried_files(self, element: Element, where: str) -> dict[str, MediaFile]:
-        """The images carried by ``element``'s ``<file>`` children, by their path
-        (``/cat.png``), as ``@@PLUGINFILE@@`` links name them."""
-        files: dict[str, MediaFile] = {}
+    def carried_image(self, file: Element, where: str) -> MediaFile | None:
+        """One ``<file>`` an image links, checked and kept; None after recording why not.
+
+        Only files an image links are read: other attachments (a PDF a link points at)
+        stay ignored, as before images came along.
+        """
+        name = (file.get("name") or "").strip()
+        encoding = (file.get("encoding") or "base64").strip().lower()
+        if encoding != "base64":
+            self.problem(f"{where} <file> {name!r}: encoding {encoding!r}; expected base64")
+            return None
+        return self.embedded_file(name, file.text or "", f"{where} <file>")
+
+    def _carried_files(self, element: Element) -> dict[str, Element]:
+        """``element``'s ``<file>`` children by their path (``/cat.png``), as
+        ``@@PLUGINFILE@@`` links name them."""
+        files: dict[str, Element] = {}
         for file in element.findall("file"):
-            name = (file.get("name") or "").strip()
             folder = (file.get("path") or "/").strip() or "/"
-            encoding = (file.get("encoding") or "base64").strip().lower()
-            if encoding != "base64":
-                self.problem(f"{where} <file> {name!r}: encoding {encoding!r}; expected base64")
-                continue
-            media = self.embedded_file(name, file.text or "", f"{where} <file>")
-            if media is not None:
-                files[folder.rstrip("/") + "/" + name] = media
+            files.setdefault(folder.rstrip("/") + "/" + (file.get("name") or "").strip(), file)
         return files
 
-    def _image_resolver(self, files: dict[str, MediaFile], where: str) -> ImageResolver:
+    def _file_reader(
+        self, element: Element, where: str
+    ) -> Callable[[str], MediaFile | bool | None]:
+        """Reads a linked file once: its image, False when refused (problem recorded),
+        None when ``element`` carries no such file."""
+        files = self._carried_files(element)
+        read: dict[str, MediaFile | None] = {}
+
+        def linked(file_path: str) -> MediaFile | bool | None:
+            if file_path not in files:
+                return None
+            if file_path not in read:
+                read[file_path] = self.carried_image(files[file_path], where)
+            return read[file_path] or False
+
+        return linked
+
+    def _image_resolver(self, element: Element, where: str) -> ImageResolver:
+        linked = self._file_reader(element, where)
+
         def resolve(src: str, alt: str) -> str | None:
             if not src.startswith(PLUGINFILE + "/"):
                 return None
             file_path = unquote(src[len(PLUGINFILE) :].split("?")[0].split("#")[0])
-            media = files.get(file_path)
-            return self.image(file_path.lstrip("/"), media, alt, where) if media else None
+            media = linked(file_path)
+            if isinstance(media, MediaFile):
+                return self.image(file_path.lstrip("/"), media, alt, where)
+            return None if media is None else ""
 
         return resolve
 
-    def _markdown_with_files(self, text: str, files: dict[str, MediaFile]) -> str:
+    def _markdown_with_files(self, text: str, element: Element, where: str) -> str:
         """A Markdown text's ``@@PLUGINFILE@@/name`` targets as our ``media:`` names."""
+        linked = self._file_reader(element, where)
 
         def replace(match: re.Match[str]) -> str:
-            media = files.get(unquote(match[1]))
-            return f"media:{media.name}" if media else match[0]
+            media = linked(unquote(match[1]))
+            return f"media:{media.name}" if isinstance(media, MediaFile) else match[0]
 
-        return _PLUGINFILE_TARGET.sub(replace, text) if files else text
+        return _PLUGINFILE_TARGET.sub(replace, text) if PLUGINFILE in text else text
 
     def refuse(self, why: str) -> None:
         self.problem(f"not imported: {why}")
@@ -310,17 +339,14 @@ class XmlReader:
             )
             return ""
         text = holder.text or ""
-        before = len(self.problems)
-        files = self.carried_files(element, where)
-        files_refused = len(self.problems) > before
         text_format = (element.get("format") or "html").strip().lower()
         if text_format in ("markdown", "plain_text"):
-            return self._markdown_with_files(text.strip(), files)
+            return self._markdown_with_files(text.strip(), element, where)
         if text_format in ("moodle_auto_format", "wiki_like"):
             # Moodle auto-format is HTML in which a line break is a <br>.
             text = text.replace("\r\n", "\n").replace("\n", "<br>")
-        converted, images = convert_html(text, self._image_resolver(files, where))
-        if images and not files_refused:  # a refused file was already reported
+        converted, images = convert_html(text, self._image_resolver(element, where))
+        if images:
             self.refuse(
                 f"{where} shows an image that is not carried in the file (a <file> element "
                 f"next to the text, linked as {PLUGINFILE}/name); export the question from "
