@@ -8,7 +8,7 @@ import datetime as dt
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from sqlalchemy.orm import joinedload
@@ -127,9 +127,9 @@ def parse_file(
             ]
         )
     check_size(len(data), filename, max_bytes=max_bytes)
+    store = media_store()
     media: MediaCollector | None = None
     if format_name == "moodle-xml":
-        store = media_store()
         media = store.collector()
         questions = parse_moodle_xml(
             data, filename, max_questions=MAX_QUESTIONS_PER_IMPORT, media=media
@@ -281,7 +281,7 @@ class ImportPreview:
     question_count: int
     type_counts: tuple[TypeCount, ...]
     questions: tuple[PreviewQuestion, ...]
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
     @property
     def not_shown(self) -> int:
