@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.articles.routes import blueprint as articles_blueprint
     from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
+    from quizapp.media.routes import blueprint as media_blueprint
     from quizapp.student.routes import blueprint as student_blueprint
     from quizapp.teacher import blueprint as teacher_blueprint
 
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(student_blueprint)
     app.register_blueprint(teacher_blueprint)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(media_blueprint)
     return app
 
 

@@ -160,14 +160,21 @@ def import_command(
         data = file.read_bytes()
     except OSError as error:
         raise click.ClickException(f"{file}: {error.strerror}") from error
+    warnings: list[str] = []
     try:
         questions = parse_file(
-            data, str(file), format_name, max_bytes=current_app.config["IMPORT_MAX_BYTES"]
+            data,
+            str(file),
+            format_name,
+            max_bytes=current_app.config["IMPORT_MAX_BYTES"],
+            warnings=warnings,
         )
     except InterchangeError as error:
         _echo_problems(error.problems)
         click.echo(f"{len(error.problems):,} problem(s) found; nothing was imported.", err=True)
         sys.exit(1)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
     for question in questions[:PREVIEW_QUESTIONS]:
         click.echo(f"  {question.type_name:<10} {question.id}: {question.prompt[:70]}")
     if len(questions) > PREVIEW_QUESTIONS:

@@ -13,6 +13,8 @@ from typing import Any, ClassVar
 
 from flask import Config
 
+from quizapp.domain.media import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_IMPORT_BYTES
+
 SECRET_KEY_FILE = "secret_key"
 DEFAULT_SQLITE_FILE = "quizapp.sqlite3"
 
@@ -51,6 +53,13 @@ class DefaultConfig:
     TRUSTED_PROXY_COUNT = 0
     # Largest question file a teacher may import (GIFT, Moodle XML, Aiken).
     IMPORT_MAX_BYTES = 5 * 1024 * 1024
+    # Largest image one question may show, and the most image bytes one import may carry
+    # (stored content-addressed in the instance folder's media/; see docs/bank-format.md).
+    # Where images are stored; None means the instance folder's media/. Several servers
+    # must share one folder (see docs/deploy.md).
+    MEDIA_FOLDER: str | None = None
+    MEDIA_MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES
+    MEDIA_MAX_IMPORT_BYTES = DEFAULT_MAX_IMPORT_BYTES
     # `make run` on an empty database creates a demo teacher; turn off for real deployments.
     DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.

@@ -2,25 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import nh3
 from flask import Flask
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from markupsafe import Markup
+
+from quizapp.domain.media import MarkdownImage
 
 # Tags Markdown can produce for prose and tables; anything else is stripped.
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
-    "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "a", "img", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
 }  # fmt: skip
 # No style attributes: the Content-Security-Policy allows no inline styles.
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt"}}
+# Where the media route serves a stored image (quizapp/media/routes.py).
+MEDIA_URL_PREFIX = "/media/"
 # Private-use characters survive Markdown and sanitising, so they can mark where the
 # evidence highlight goes once the HTML is safe.
 _MARK_START, _MARK_END = "\ue000", "\ue001"
 
+
+def _render_image(
+    renderer: RendererHTML, tokens: Sequence[Token], index: int, options: OptionsDict, env: EnvType
+) -> str:
+    """Only our stored images become ``<img>``; any other image shows as its alt text.
+
+    No remote images: they would tell another site who reads the question (and the CSP
+    would block them anyway). An image without alt text shows nothing.
+    """
+    token = tokens[index]
+    alt = renderer.renderInlineAsText(token.children or [], options, env)
+    name = MarkdownImage(alt, str(token.attrGet("src") or "")).media_name
+    if name is None or not alt.strip():
+        return escapeHtml(alt)
+    return f'<img src="{MEDIA_URL_PREFIX}{name}" alt="{escapeHtml(alt)}">'
+
+
 _markdown = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+_markdown.add_render_rule("image", _render_image)
 
 
 @lru_cache(maxsize=1024)
@@ -39,13 +66,13 @@ def markdown_to_html(text: str) -> Markup:
 
 @lru_cache(maxsize=4096)
 def markdown_inline(text: str) -> Markup:
-    """Render one line of Markdown (emphasis, code, links) without a wrapping paragraph.
+    """Render one line of Markdown (emphasis, code, links, our images) without a paragraph.
 
     For prompts inside ``<legend>`` and choice labels, where block elements are invalid.
     """
     cleaned = nh3.clean(
         _markdown.renderInline(text),
-        tags={"em", "strong", "code", "a", "sup", "sub"},
+        tags={"em", "strong", "code", "a", "sup", "sub", "img"},
         attributes=ALLOWED_ATTRIBUTES,
         link_rel="noopener noreferrer",
         url_schemes={"http", "https", "mailto"},

@@ -71,7 +71,7 @@ def test_domain_layer_imports_no_web_or_database_code() -> None:
 
 # ------------------------------------------------------------------------------ blueprints
 
-BLUEPRINT_PACKAGES = ("auth", "student", "teacher", "articles")
+BLUEPRINT_PACKAGES = ("auth", "student", "teacher", "articles", "media")
 MAX_ROUTE_LINES = 30
 MAX_SERVICE_CALLS = 1
 ROUTE_DECORATORS = {"route", "get", "post"}

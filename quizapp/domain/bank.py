@@ -18,6 +18,15 @@ from typing import Any
 
 import yaml
 
+from quizapp.domain.media import (
+    MediaFile,
+    MediaRefused,
+    map_texts,
+    media_file,
+    media_names,
+    texts_with_paths,
+    with_media_names,
+)
 from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
 from quizapp.domain.text import closest_passage, normalise_quote, slugify
 
@@ -29,6 +38,7 @@ __all__ = [
     "BankError",
     "BankProblem",
     "Section",
+    "bank_media_names",
     "dump_article",
     "dump_questions",
     "parse_article",
@@ -40,6 +50,10 @@ __all__ = [
 
 ARTICLE_FILE = "article.md"
 QUESTION_SUFFIXES = (".yaml", ".yml")
+# The article's images: questions show them as ![alt](media/<file name>).
+MEDIA_DIR = "media"
+# Fields that are never Markdown: an image link there is only text.
+_PLAIN_FIELDS = frozenset({"id", "type", "tags", "evidence"})
 # Limits on one article, far above a real one (the shipped article is 15 KB in 6
 # sections): every reader's page holds the whole article, and the quiz builder has a rule
 # row per section. 300 KB of Markdown renders in under a second (a few seconds for the
@@ -91,6 +105,8 @@ class ArticleBank:
 
     article: Article
     questions_by_section: dict[str, tuple[Question, ...]] = field(default_factory=dict)
+    # The images of the article's media/ folder (read), or those its questions show (export).
+    media: tuple[MediaFile, ...] = ()
 
     def questions(self) -> list[Question]:
         """All questions of the article, section by section."""
@@ -422,7 +438,12 @@ class _QuestionsParse:
 
 
 def _parse_questions(
-    text: str, path: str, section: Section | None, *, require_evidence: bool
+    text: str,
+    path: str,
+    section: Section | None,
+    *,
+    require_evidence: bool,
+    media: Mapping[str, MediaFile] | None = None,
 ) -> _QuestionsParse:
     """Parse one section file; ``section`` None skips the evidence check.
 
@@ -456,6 +477,8 @@ def _parse_questions(
         else:
             name = f"question {number}"
 
+        if media is not None:
+            item = _with_media_names(item, media)
         try:
             question = question_from_mapping(item, require_evidence=require_evidence)
         except QuestionInvalid as invalid:
@@ -466,6 +489,8 @@ def _parse_questions(
                 )
         else:
             result.questions.append(question)
+            if media is not None:
+                result.problems.extend(_images_not_in_folder(question, media, path, line, name))
 
         evidence = item.get("evidence")
         if (
@@ -484,6 +509,36 @@ def _parse_questions(
                 )
             )
     return result
+
+
+def _with_media_names(item: Mapping[str, object], media: Mapping[str, MediaFile]) -> dict[str, Any]:
+    """The question with its ``media/<file name>`` images named by their content."""
+
+    def change(text: str) -> str:
+        return with_media_names(text, media)
+
+    return {
+        key: value if key in _PLAIN_FIELDS else map_texts(value, change)
+        for key, value in item.items()
+    }
+
+
+def _images_not_in_folder(
+    question: Question, media: Mapping[str, MediaFile], path: str, line: int, name: str
+) -> list[BankProblem]:
+    """A ``media:<sha256>.<ext>`` image must be in the folder too, or another server
+    loading the bank would show a broken image."""
+    in_folder = {image.name for image in media.values()}
+    return [
+        BankProblem(
+            path,
+            line,
+            f"{name}: the image media:{image} is not in the article's media folder; "
+            f"put the file there (as media/{image}, or under any name and link it so)",
+        )
+        for image in bank_media_names([question])
+        if image not in in_folder
+    ]
 
 
 def _duplicate_ids(entries: Iterable[tuple[str, str, int]]) -> list[BankProblem]:
@@ -539,6 +594,26 @@ def _shown(path: Path, display_root: Path | None) -> str:
     return str(path)
 
 
+def _read_media_dir(
+    directory: Path, display_root: Path | None, problems: list[BankProblem]
+) -> dict[str, MediaFile]:
+    """The images in an article's media/ folder, by file name; refused ones are problems."""
+    files: dict[str, MediaFile] = {}
+    if not directory.is_dir():
+        return files
+    for path in sorted(directory.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        shown = _shown(path, display_root)
+        try:
+            files[path.name] = media_file(path.read_bytes())
+        except MediaRefused as refused:
+            problems.append(BankProblem(shown, 0, str(refused)))
+        except OSError as error:
+            problems.append(BankProblem(shown, 0, f"cannot read file: {error.strerror}"))
+    return files
+
+
 def _read_article_dir(
     directory: Path, display_root: Path | None
 ) -> tuple[ArticleBank | None, list[BankProblem]]:
@@ -564,6 +639,7 @@ def _read_article_dir(
             )
         )
 
+    media = _read_media_dir(directory / MEDIA_DIR, display_root, problems)
     # Hidden files are editor droppings (".#x.yaml", swap files), not section files.
     files = [
         path
@@ -603,7 +679,7 @@ def _read_article_dir(
         text = _read_text(path, shown, problems)
         if text is None:
             continue
-        result = _parse_questions(text, shown, section, require_evidence=True)
+        result = _parse_questions(text, shown, section, require_evidence=True, media=media)
         problems.extend(result.problems)
         ids.extend((question_id, shown, line) for question_id, line in result.ids)
         by_section.setdefault(path.stem, []).extend(result.questions)
@@ -612,7 +688,9 @@ def _read_article_dir(
     if problems or article is None:
         return None, problems
     questions = {s.slug: tuple(by_section.get(s.slug, ())) for s in article.sections}
-    return ArticleBank(article=article, questions_by_section=questions), problems
+    unique_media = tuple({file.name: file for file in media.values()}.values())
+    bank = ArticleBank(article=article, questions_by_section=questions, media=unique_media)
+    return bank, problems
 
 
 def _sorted(problems: list[BankProblem]) -> list[BankProblem]:
@@ -753,13 +831,25 @@ def dump_questions(questions: Sequence[Question]) -> str:
     )
 
 
+def bank_media_names(questions: Iterable[Question]) -> list[str]:
+    """The stored images the questions show (every Markdown field), each once."""
+    names: dict[str, None] = {}
+    for question in questions:
+        for key, value in question.to_mapping().items():
+            if key not in _PLAIN_FIELDS:
+                for _, text in texts_with_paths(value):
+                    names.update(dict.fromkeys(media_names(text)))
+    return list(names)
+
+
 def write_bank(banks: Sequence[ArticleBank], root: Path) -> list[Path]:
     """Write banks under ``root`` in the bank format and return the files written.
 
-    Writes ``<article-slug>/article.md`` and one ``<section-slug>.yaml`` per section
-    that has questions. A section file left over from an earlier export for a section
-    that now has no questions is removed, or reading the folder back would resurrect
-    those questions.
+    Writes ``<article-slug>/article.md``, one ``<section-slug>.yaml`` per section
+    that has questions, and each of the bank's images as ``media/<sha256>.<ext>`` (the
+    questions name them ``media:<sha256>.<ext>``, which reads back as written). A
+    section file left over from an earlier export for a section that now has no
+    questions is removed, or reading the folder back would resurrect those questions.
     """
     written: list[Path] = []
     for bank in banks:
@@ -778,4 +868,9 @@ def write_bank(banks: Sequence[ArticleBank], root: Path) -> list[Path]:
                 path = folder / f"{section.slug}.yaml"
                 path.write_text(dump_questions(questions), encoding="utf-8")
                 written.append(path)
+        for image in bank.media:
+            path = folder / MEDIA_DIR / image.name
+            path.parent.mkdir(exist_ok=True)
+            path.write_bytes(image.data)
+            written.append(path)
     return written

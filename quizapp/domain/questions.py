@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from quizapp.domain.media import image_problems, texts_with_paths
 from quizapp.domain.question_types import (
     QUESTION_TYPES,
     UnknownQuestionType,
@@ -37,6 +38,8 @@ __all__ = [
 _ID = re.compile(r"[a-z0-9-]+")
 # Anything that could open an HTML tag, comment or doctype; "a < b" stays legal.
 _HTML = re.compile(r"<[A-Za-z/!]")
+# Fields whose text is never rendered as Markdown, so an image there means nothing.
+_NOT_MARKDOWN = frozenset({"id", "type", "tags", "evidence"})
 
 
 def question_from_mapping(
@@ -106,6 +109,7 @@ def question_from_mapping(
         raise QuestionInvalid(check.problems)
 
     check.unknown_keys(data, (), (*COMMON_FIELDS, *cls.specific_fields()))
+    _check_images(check, data)
     specific, specific_problems = cls.parse_fields(data)
     check.problems.extend(specific_problems)
     if check.problems:
@@ -113,3 +117,14 @@ def question_from_mapping(
     arguments: dict[str, Any] = {key: value for key, value in common.items() if value is not None}
     arguments.update(specific)
     return cls(**arguments)
+
+
+def _check_images(check: Checker, data: Mapping[str, object]) -> None:
+    """Every Markdown image (prompt, explanation, choices, feedback...) must be one of our
+    stored images and have alt text."""
+    for key, value in data.items():
+        if key in _NOT_MARKDOWN:
+            continue
+        for path, text in texts_with_paths(value, (key,)):
+            for problem in image_problems(text):
+                check.add(path, problem)

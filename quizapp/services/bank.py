@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,15 +17,18 @@ from quizapp.domain.bank import (
     ArticleBank,
     BankError,
     BankProblem,
+    bank_media_names,
     read_bank,
     write_bank,
 )
 from quizapp.domain.bank import (
     Section as DomainSection,
 )
+from quizapp.domain.media import MediaFile
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEventKind, Section
 from quizapp.services.live_quizzes import quizzes_left_short
+from quizapp.services.media import MediaStore, media_store
 from quizapp.services.question_bulk import (
     NewEvent,
     NewQuestion,
@@ -81,6 +84,8 @@ def load_bank(path: Path, *, now: dt.datetime) -> LoadReport:
     stored.
     """
     banks = read_bank(path)
+    # Before the rows that show them; content-addressed, so a repeated load writes nothing.
+    media_store().store(image for bank in banks for image in bank.media)
     results: list[SectionLoadResult] = []
     with unit_of_work():
         for bank in banks:
@@ -228,6 +233,7 @@ def export_bank(out_dir: Path) -> list[Path]:
     ).scalars():
         questions_by_article[question.article_id].append(question)
 
+    store = media_store()
     banks = []
     for article in articles:
         by_section: dict[str, list] = {s.slug: [] for s in article.sections}
@@ -235,13 +241,24 @@ def export_bank(out_dir: Path) -> list[Path]:
             by_section[question.section.slug].append(
                 version_to_domain(question.current_version, question.bank_id)
             )
+        shown = bank_media_names(q for group in by_section.values() for q in group)
         banks.append(
             ArticleBank(
                 article=article_to_domain(article),
                 questions_by_section={k: tuple(v) for k, v in by_section.items() if v},
+                media=tuple(_stored_images(store, shown)),
             )
         )
     return write_bank(banks, out_dir)
+
+
+def _stored_images(store: MediaStore, names: list[str]) -> Iterator[MediaFile]:
+    # A missing file (a media folder not copied to this server) is left out: the
+    # question's alt text still reads, and the export names what it wrote.
+    for name in names:
+        data = store.read(name)
+        if data is not None:
+            yield MediaFile(name, data)
 
 
 def article_to_domain(article: Article) -> DomainArticle:

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import selectinload
 
+from quizapp.domain.media import MediaFile, MediaRefused, image_markdown, media_file
 from quizapp.domain.questions import FieldProblem, QuestionInvalid
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionEvent, QuestionEventKind, Section, User
 from quizapp.services.articles import ArticleChoice, article_choice, articles_with_sections
 from quizapp.services.errors import AuthoringError, NotFound
+from quizapp.services.media import MediaStore, media_store
 from quizapp.services.question_authoring import (
     BANK_FILE_AUTHOR,
     NO_SUCH_QUESTION,
@@ -179,6 +181,47 @@ class QuestionDraft:
     section_id: int | None
     based_on_version: int | None = None
     form_ok: bool = True
+    image: ImageUpload | None = None
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """An image sent with the question form, to add to the prompt, and its alt text."""
+
+    data: bytes
+    alt: str
+
+
+def _with_image(
+    draft: QuestionDraft, store: MediaStore
+) -> tuple[Mapping[str, object], MediaFile | None, list[FieldProblem]]:
+    """The draft's mapping with its uploaded image added after the prompt's text.
+
+    The image is checked (type, size) but not stored: only a question that is saved
+    keeps its image. Problems point at the form's image fields.
+    """
+    upload = draft.image
+    if upload is None:
+        return draft.mapping, None, []
+    problems = []
+    if not upload.alt.strip():
+        problems.append(
+            FieldProblem(
+                path=("image_alt",),
+                message="Say what the image shows: it is required with an image.",
+            )
+        )
+    try:
+        media = media_file(upload.data, max_bytes=store.max_file_bytes)
+    except MediaRefused as refused:
+        why = str(refused)
+        problems.append(FieldProblem(path=("image",), message=f"{why[:1].upper()}{why[1:]}."))
+        return draft.mapping, None, problems
+    if problems:
+        return draft.mapping, None, problems
+    prompt = str(draft.mapping.get("prompt") or "").rstrip()
+    image = image_markdown(upload.alt, media.name)
+    return {**draft.mapping, "prompt": f"{prompt} {image}" if prompt else image}, media, []
 
 
 @dataclass(frozen=True)
@@ -252,11 +295,15 @@ def write_question(
     draft = read(article, editable)
     if draft is None:
         return page
+    store = media_store()
+    mapping, image, image_problems = _with_image(draft, store)
     try:
-        question = check_question(draft.mapping, article_id=article.id, section_id=draft.section_id)
+        question = check_question(mapping, article_id=article.id, section_id=draft.section_id)
         # check_question refuses a missing section, so the None test only narrows the type.
-        if not draft.form_ok or draft.section_id is None:
-            return _failed(page)
+        if not draft.form_ok or draft.section_id is None or image_problems:
+            return _failed(page, problems=tuple(image_problems))
+        if image is not None:
+            store.store([image])
         row = save_question(
             article_id=article.id,
             section_id=draft.section_id,
@@ -267,7 +314,7 @@ def write_question(
             based_on_version=draft.based_on_version,
         )
     except QuestionInvalid as invalid:
-        return _failed(page, problems=tuple(invalid.problems))
+        return _failed(page, problems=(*invalid.problems, *image_problems))
     except AuthoringError as error:
         # Saving again means saving over the version now current.
         fresh = question_for_edit(editable.id) if editable is not None else None

@@ -17,7 +17,12 @@ from quizapp.security import safe_next_path
 from quizapp.services import bank_browser, question_authoring, question_editor
 from quizapp.services.articles import ArticleChoice
 from quizapp.services.errors import AuthoringError, NotFound
-from quizapp.services.question_editor import EditableQuestion, QuestionDraft, QuestionWrite
+from quizapp.services.question_editor import (
+    EditableQuestion,
+    ImageUpload,
+    QuestionDraft,
+    QuestionWrite,
+)
 from quizapp.teacher import blueprint
 from quizapp.teacher.question_forms import (
     QUESTION_FORMS,
@@ -91,11 +96,13 @@ class _FormReader:
         if request.method == "GET" or form.apply_entry_buttons():
             return None
         form.validate_on_submit()
+        image = form.image.data
         return QuestionDraft(
             mapping=form.to_mapping(editable.bank_id) if editable else form.to_mapping(),
             section_id=form.section.data,
             based_on_version=_int_or_none(form.based_on_version.data) if editable else None,
             form_ok=not form.errors,
+            image=ImageUpload(image.read(), form.image_alt.data or "") if image else None,
         )
 
 

@@ -16,7 +16,7 @@ Moodle has no place for them).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeElementTree
@@ -38,7 +38,9 @@ from quizapp.domain.interchange.moodle_xml_syntax import (
     raw_text,
     text_element,
     to_number,
+    with_pluginfile_links,
 )
+from quizapp.domain.media import MediaCollector, MediaFile, media_names, texts_with_paths
 from quizapp.domain.question_types import QUESTION_TYPES, Question, QuestionInvalid
 from quizapp.domain.question_types.base import FormatUnsupported, XmlSources
 from quizapp.domain.questions import question_from_mapping
@@ -74,8 +76,8 @@ _UNSUPPORTED = {
     "random": "it stands for a question drawn at random from a category",
     "ddwtos": "drag-and-drop into text has no counterpart among our question types",
     "gapselect": "select-missing-words has no counterpart among our question types",
-    "ddimageortext": "it is built on an image, and our questions hold no images",
-    "ddmarker": "it is built on an image, and our questions hold no images",
+    "ddimageortext": "drag-and-drop onto an image has no counterpart among our question types",
+    "ddmarker": "drag-and-drop markers on an image have no counterpart among our question types",
     "multichoiceset": (
         "all-or-nothing multiple choice would be graded with partial credit here; "
         "export it from Moodle as multichoice"
@@ -176,6 +178,9 @@ def _common_fields(reader: XmlReader, mapping: dict[str, object], category: str 
     blamed: set[str] = set()
     before = len(reader.problems)
     prompt = reader.rich_text(reader.element.find("questiontext"), "<questiontext>")
+    old_image = _old_style_image(reader)
+    if old_image:
+        prompt = f"{prompt} {old_image}".strip()
     if not prompt and len(reader.problems) == before:
         reader.problem("<questiontext> is empty; a question needs a prompt")
     if len(reader.problems) > before:
@@ -204,6 +209,17 @@ def _common_fields(reader: XmlReader, mapping: dict[str, object], category: str 
     if tags:
         mapping["tags"] = tags
     return blamed
+
+
+def _old_style_image(reader: XmlReader) -> str | None:
+    """Moodle 1.x's ``<image>name</image><image_base64>...</image_base64>``: shown after the
+    question text (as Moodle's own import does), its file name standing in for alt text."""
+    content = raw_text(reader.element.find("image_base64"))
+    if not content.strip():
+        return None
+    name = raw_text(reader.element.find("image")).strip().rpartition("/")[2] or "image"
+    media = reader.embedded_file(name, content, "<image_base64>")
+    return reader.image(name, media, "", "<image>") if media else None
 
 
 def _question_id(reader: XmlReader, prompt: str, taken: set[str]) -> str:
@@ -239,7 +255,11 @@ def _read_question(
 
 
 def parse_moodle_xml(
-    data: bytes | str, path: str, *, max_questions: int | None = None
+    data: bytes | str,
+    path: str,
+    *,
+    max_questions: int | None = None,
+    media: MediaCollector | None = None,
 ) -> list[Question]:
     """Read a Moodle XML question file into our questions, all or nothing.
 
@@ -252,8 +272,14 @@ def parse_moodle_xml(
     validation rejects. ``category`` pseudo-questions add their last path segment as a tag
     to the questions that follow them. Never raises anything else. A file with more than
     ``max_questions`` questions raises :class:`FileRefused` before any is read.
+
+    Images carried in the file (``<file>`` elements linked as ``@@PLUGINFILE@@/name``, and
+    the old ``<image_base64>``) become ``![alt](media:<sha256>.<ext>)`` in the text; their
+    bytes go to ``media`` (within its limits), for the caller to store, and images
+    without alt text add a warning there.
     """
     text = decode_text(data, path)
+    media = media if media is not None else MediaCollector()
     problems: list[InterchangeProblem] = []
     root = _parse_xml(text, path)
     if root.tag != "quiz":
@@ -273,7 +299,7 @@ def parse_moodle_xml(
     taken: set[str] = set()
     category: str | None = None
     for position, element in enumerate(elements, 1):
-        reader = XmlReader(path, position, element)
+        reader = XmlReader(path, position, element, media)
         qtype = (element.get("type") or "").strip()
         if qtype == "category":
             category = _category_tag(element)
@@ -313,7 +339,50 @@ def _texts(question: Question) -> list[str]:
     return texts
 
 
-def dump_moodle_xml(questions: Sequence[Question], *, category: str | None = None) -> str:
+# The texts of a question that export carries images for; elsewhere an image is refused.
+_TEXTS_WITH_FILES = ("prompt", "explanation")
+# Fields that are never Markdown, so hold no images.
+_PLAIN_FIELDS = frozenset({"id", "type", "tags", "evidence"})
+
+
+def _files_of(
+    question: Question, media: Callable[[str], bytes | None], reasons: list[str]
+) -> dict[str, list[MediaFile]]:
+    """The stored images the prompt and explanation show; reasons for any image export
+    cannot carry (in another text, or missing from the store)."""
+    files: dict[str, list[MediaFile]] = {}
+    for field_name, text in (("prompt", question.prompt), ("explanation", question.explanation)):
+        files[field_name] = []
+        for name in media_names(text or ""):
+            data = media(name)
+            if data is None:
+                reasons.append(f"the image media:{name} in the {field_name} is not stored here")
+            else:
+                files[field_name].append(MediaFile(name, data))
+    mapping = question.to_mapping()
+    for key, value in mapping.items():
+        if key in _PLAIN_FIELDS or key in _TEXTS_WITH_FILES:
+            continue
+        for _, text in texts_with_paths(value):
+            if media_names(text):
+                reasons.append(
+                    f"an image in its {key}; Moodle XML export carries images only in the "
+                    "question text and the general feedback"
+                )
+                break
+    return files
+
+
+def _no_media(name: str) -> bytes | None:
+    return None
+
+
+def dump_moodle_xml(
+    questions: Sequence[Question],
+    *,
+    category: str | None = None,
+    media: Callable[[str], bytes | None] = _no_media,
+) -> str:
     """Write questions as a Moodle XML file (UTF-8 text) that Moodle and our import read.
 
     Texts are written with ``format="markdown"``, ids as ``<name>``, ``explanation`` as
@@ -340,6 +409,7 @@ def dump_moodle_xml(questions: Sequence[Question], *, category: str | None = Non
             body = question.moodle_xml_body(reasons)
         except FormatUnsupported as unsupported:
             reasons.append(str(unsupported))
+        files = _files_of(question, media, reasons)
         qtype = question.moodle_qtype
         for reason in reasons:
             problems.append(
@@ -354,8 +424,12 @@ def dump_moodle_xml(questions: Sequence[Question], *, category: str | None = Non
             continue
         out += f'  <question type="{qtype}">\n'
         out += text_element("name", question.id, "    ", None)
-        out += text_element("questiontext", question.prompt, "    ")
-        out += text_element("generalfeedback", question.explanation or "", "    ")
+        prompt = with_pluginfile_links(question.prompt, (f.name for f in files["prompt"]))
+        out += text_element("questiontext", prompt, "    ", files=files["prompt"])
+        explanation = with_pluginfile_links(
+            question.explanation or "", (f.name for f in files["explanation"])
+        )
+        out += text_element("generalfeedback", explanation, "    ", files=files["explanation"])
         out += f"    <defaultgrade>{number_text(question.points)}</defaultgrade>\n"
         out += f"    <penalty>{'1' if qtype == 'truefalse' else '0.3333333'}</penalty>\n"
         out += "    <hidden>0</hidden>\n"

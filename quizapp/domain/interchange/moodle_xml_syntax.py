@@ -8,16 +8,20 @@ type reads and writes its own elements with these tools (its ``read_moodle_xml``
 
 from __future__ import annotations
 
+import base64
+import binascii
 import math
 import re
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from xml.etree.ElementTree import Element
 
 import nh3
 
 from quizapp.domain.grades import ALLOWED_PERCENTAGES_TEXT, MOODLE_PERCENTAGES, percentage_text
 from quizapp.domain.interchange import InterchangeProblem
+from quizapp.domain.media import MediaCollector, MediaFile, MediaRefused, image_markdown
 
 XML_FORMAT = "markdown"
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -52,16 +56,25 @@ _SPACES = re.compile(r" {2,}")
 # Left alone in a link target; anything else (spaces, brackets, < >, quotes) is %-encoded so
 # the Markdown link cannot end early or carry markup.
 _URL_SAFE = ":/?#@!$&'*+,;=%~-._"
+# How Moodle XML links a text to a file carried with it (``<file name="cat.png">``).
+PLUGINFILE = "@@PLUGINFILE@@"
+# In a Markdown text: a link target naming a carried file, up to the end of the target.
+_PLUGINFILE_TARGET = re.compile(r"@@PLUGINFILE@@(/[^\s)]+)")
+
+# Given an <img>'s src and alt, the Markdown that shows it; "" when its file was refused
+# (the problem is recorded), None when it links no file carried with the text.
+ImageResolver = Callable[[str, str], str | None]
 
 
 class _MarkdownWriter(HTMLParser):
     """Turns sanitised HTML into plain text with Markdown emphasis and links."""
 
-    def __init__(self) -> None:
+    def __init__(self, images: ImageResolver | None = None) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.open_emphasis: list[tuple[str, str, int]] = []
         self.links: list[str | None] = []
+        self.resolve_image = images
         self.images = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -75,7 +88,14 @@ class _MarkdownWriter(HTMLParser):
         elif tag in ("td", "th"):
             self.parts.append(" ")
         elif tag == "img":
-            self.images += 1
+            found = dict(attrs)
+            shown = self.resolve_image and self.resolve_image(
+                found.get("src") or "", found.get("alt") or ""
+            )
+            if shown is None:
+                self.images += 1
+            else:
+                self.parts.append(shown)
         elif tag == "a":
             href = dict(attrs).get("href")
             self.links.append(href)
@@ -122,18 +142,22 @@ class _MarkdownWriter(HTMLParser):
         return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def convert_html(html: str) -> tuple[str, int]:
-    """Sanitise and convert; also count the images the text had (they cannot come along)."""
+def convert_html(html: str, images: ImageResolver | None = None) -> tuple[str, int]:
+    """Sanitise and convert; also count the images that could not come along.
+
+    ``images`` turns an ``<img>``'s src and alt into our Markdown image (a file carried
+    with the text); an image it returns None for, or every image without it, is counted.
+    """
     cleaned = nh3.clean(
         html,
         tags=_KEPT_TAGS,
         clean_content_tags=_DROP_WITH_CONTENT,
-        attributes={"a": {"href"}},
+        attributes={"a": {"href"}, "img": {"src", "alt"}},
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,
     )
-    writer = _MarkdownWriter()
+    writer = _MarkdownWriter(images)
     writer.feed(cleaned)
     writer.close()
     return writer.text(), writer.images
@@ -184,13 +208,17 @@ def number_text(value: float) -> str:
 class XmlReader:
     """Reads one ``<question>`` element, recording problems under its position and name."""
 
-    def __init__(self, path: str, position: int, element: Element) -> None:
+    def __init__(
+        self, path: str, position: int, element: Element, media: MediaCollector | None = None
+    ) -> None:
         self.path = path
         self.position = position
         self.element = element
         name = raw_text(element.find("name")).strip()
         self.name = name or None
         self.problems: list[InterchangeProblem] = []
+        # Where the images the question carries go; a reader of its own when not shared.
+        self.media = media if media is not None else MediaCollector()
 
     def problem(self, message: str) -> None:
         self.problems.append(
@@ -198,6 +226,99 @@ class XmlReader:
                 path=self.path, message=message, position=self.position, name=self.name
             )
         )
+
+    def warn(self, message: str) -> None:
+        """Something the teacher should know that does not stop the import."""
+        where = InterchangeProblem(
+            path=self.path, message=message, position=self.position, name=self.name
+        )
+        self.media.warnings.append(str(where))
+
+    def embedded_file(self, name: str, content: str, where: str) -> MediaFile | None:
+        """Decode and keep one carried image (base64); None after recording why not."""
+        try:
+            data = base64.b64decode(content, validate=False)
+        except (binascii.Error, ValueError):
+            self.problem(f"{where} {name!r} is not valid base64")
+            return None
+        try:
+            return self.media.add(data)
+        except MediaRefused as refused:
+            self.problem(f"{where} {name!r}: {refused}")
+            return None
+
+    def image(self, file_name: str, media: MediaFile, alt: str, where: str) -> str:
+        """Our Markdown image for a carried file; without alt text, its file name stands in."""
+        if not alt.strip():
+            alt = file_name.rpartition("/")[2] or "image"
+            self.warn(
+                f"{where}: the image {file_name!r} has no alt text; its file name stands in "
+                "for now: edit the question to say what the image shows"
+            )
+        return image_markdown(alt, media.name)
+
+    def carried_image(self, file: Element, where: str) -> MediaFile | None:
+        """One ``<file>`` an image links, checked and kept; None after recording why not.
+
+        Only files an image links are read: other attachments (a PDF a link points at)
+        stay ignored, as before images came along.
+        """
+        name = (file.get("name") or "").strip()
+        encoding = (file.get("encoding") or "base64").strip().lower()
+        if encoding != "base64":
+            self.problem(f"{where} <file> {name!r}: encoding {encoding!r}; expected base64")
+            return None
+        return self.embedded_file(name, file.text or "", f"{where} <file>")
+
+    def _carried_files(self, element: Element) -> dict[str, Element]:
+        """``element``'s ``<file>`` children by their path (``/cat.png``), as
+        ``@@PLUGINFILE@@`` links name them."""
+        files: dict[str, Element] = {}
+        for file in element.findall("file"):
+            folder = (file.get("path") or "/").strip() or "/"
+            files.setdefault(folder.rstrip("/") + "/" + (file.get("name") or "").strip(), file)
+        return files
+
+    def _file_reader(
+        self, element: Element, where: str
+    ) -> Callable[[str], MediaFile | bool | None]:
+        """Reads a linked file once: its image, False when refused (problem recorded),
+        None when ``element`` carries no such file."""
+        files = self._carried_files(element)
+        read: dict[str, MediaFile | None] = {}
+
+        def linked(file_path: str) -> MediaFile | bool | None:
+            if file_path not in files:
+                return None
+            if file_path not in read:
+                read[file_path] = self.carried_image(files[file_path], where)
+            return read[file_path] or False
+
+        return linked
+
+    def _image_resolver(self, element: Element, where: str) -> ImageResolver:
+        linked = self._file_reader(element, where)
+
+        def resolve(src: str, alt: str) -> str | None:
+            if not src.startswith(PLUGINFILE + "/"):
+                return None
+            file_path = unquote(src[len(PLUGINFILE) :].split("?")[0].split("#")[0])
+            media = linked(file_path)
+            if isinstance(media, MediaFile):
+                return self.image(file_path.lstrip("/"), media, alt, where)
+            return None if media is None else ""
+
+        return resolve
+
+    def _markdown_with_files(self, text: str, element: Element, where: str) -> str:
+        """A Markdown text's ``@@PLUGINFILE@@/name`` targets as our ``media:`` names."""
+        linked = self._file_reader(element, where)
+
+        def replace(match: re.Match[str]) -> str:
+            media = linked(unquote(match[1]))
+            return f"media:{media.name}" if isinstance(media, MediaFile) else match[0]
+
+        return _PLUGINFILE_TARGET.sub(replace, text) if PLUGINFILE in text else text
 
     def refuse(self, why: str) -> None:
         self.problem(f"not imported: {why}")
@@ -220,15 +341,16 @@ class XmlReader:
         text = holder.text or ""
         text_format = (element.get("format") or "html").strip().lower()
         if text_format in ("markdown", "plain_text"):
-            return text.strip()
+            return self._markdown_with_files(text.strip(), element, where)
         if text_format in ("moodle_auto_format", "wiki_like"):
             # Moodle auto-format is HTML in which a line break is a <br>.
             text = text.replace("\r\n", "\n").replace("\n", "<br>")
-        converted, images = convert_html(text)
+        converted, images = convert_html(text, self._image_resolver(element, where))
         if images:
             self.refuse(
-                f"{where} shows an image, and our questions cannot hold images; "
-                "describe it in words or remove it in Moodle first"
+                f"{where} shows an image that is not carried in the file (a <file> element "
+                f"next to the text, linked as {PLUGINFILE}/name); export the question from "
+                "Moodle with its files, or describe the image in words"
             )
         return converted
 
@@ -274,9 +396,28 @@ def escape(text: str) -> str:
     )
 
 
-def text_element(tag: str, text: str, indent: str, text_format: str | None = XML_FORMAT) -> str:
+def text_element(
+    tag: str,
+    text: str,
+    indent: str,
+    text_format: str | None = XML_FORMAT,
+    files: Iterable[MediaFile] = (),
+) -> str:
+    """``<tag format="..."><text>...</text></tag>``, with ``files`` as ``<file>`` elements."""
     attribute = f' format="{text_format}"' if text_format else ""
-    return f"{indent}<{tag}{attribute}>\n{indent}  <text>{escape(text)}</text>\n{indent}</{tag}>\n"
+    out = f"{indent}<{tag}{attribute}>\n{indent}  <text>{escape(text)}</text>\n"
+    for media in files:
+        content = base64.b64encode(media.data).decode("ascii")
+        out += f'{indent}  <file name="{media.name}" path="/" encoding="base64">{content}</file>\n'
+    return out + f"{indent}</{tag}>\n"
+
+
+def with_pluginfile_links(text: str, names: Iterable[str]) -> str:
+    """Our ``media:<name>`` image targets as the ``@@PLUGINFILE@@/<name>`` links Moodle
+    resolves against the files written next to the text."""
+    for name in names:
+        text = text.replace(f"](media:{name}", f"]({PLUGINFILE}/{name}")
+    return text
 
 
 def answer_element(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     Field,
@@ -193,6 +194,17 @@ class QuestionForm(FlaskForm):
         "Prompt",
         validators=[Length(max=TEXT_LIMIT)],
         description="Plain text; *emphasis* and [links](https://example.org) in Markdown.",
+    )
+    image = FileField(
+        "Add an image to the prompt",
+        description="PNG, JPEG, GIF or WebP, at most 2 MB; added after the prompt's text when "
+        "you save. In the prompt it reads ![what it shows](media:…): move it or remove it there.",
+    )
+    image_alt = StringField(
+        "What the image shows",
+        validators=[Length(max=TEXT_LIMIT)],
+        description="Required with an image: screen readers read it, and it shows when the "
+        "image cannot load.",
     )
     evidence = TextAreaField(
         "Evidence",

@@ -1,0 +1,1 @@
+"""Serving stored images (the files question text shows with ``media:`` links)."""
