@@ -112,7 +112,7 @@ def fill_question_form(page: Any, question: NewQuestion, section: str, evidence:
         answer = page.get_by_role("group", name="Answer", exact=True)
         answer.get_by_role("radio", name=question.true_or_false, exact=True).check()
     for index, text in enumerate(question.answers, start=1):
-        entry = page.get_by_role("group", name=f"Accepted answer {index}", exact=True)
+        entry = page.get_by_role("group", name=f"Answer {index}", exact=True)
         entry.get_by_label("Text", exact=True).fill(text)
     if question.number:
         page.get_by_label("Answer", exact=True).fill(question.number)
