@@ -8,6 +8,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp.domain.question_types.ordering import GRADINGS
+from quizapp.services.attempts import submit_attempt
+from quizapp.services.practice import start_practice
+from tests.factories import GRACE, NOW, answer, page_text
 from tests.functional.test_teacher_questions import (
     World,
     current_mapping,
@@ -20,6 +23,7 @@ from tests.functional.test_teacher_questions import (
 )
 
 # The fixtures of the teacher's question pages.
+from tests.functional.test_teacher_questions import student as student
 from tests.functional.test_teacher_questions import teacher as teacher
 from tests.functional.test_teacher_questions import world as world
 
@@ -94,3 +98,37 @@ def test_a_grading_the_select_never_offers_is_refused_on_its_field(
 
     assert response.status_code == 400
     assert field_error(response.get_data(as_text=True), "grading") == "Not a valid choice."
+
+
+def test_the_students_review_reads_well_with_absolute_position_grading(
+    app: Flask, world: World, teacher: FlaskClient, student: FlaskClient
+) -> None:
+    create(world, teacher, {**TYPED, "grading": "absolute_position"})
+    with app.app_context():
+        attempt = start_practice(
+            world.student_id,
+            article_id=world.article_id,
+            section_id=None,
+            question_count=1,
+            now=NOW,
+            grace=GRACE,
+        )
+        # The first two swapped: only the third item is in its place (a third of the
+        # marks); kept adjacent pairs would give nothing.
+        answer(attempt, 1, {"0": 2, "1": 1, "2": 3})
+        submit_attempt(attempt, now=NOW)
+        attempt_id = attempt.id
+
+    review = page_text(student.get(f"/student/attempts/{attempt_id}").get_data(as_text=True))
+
+    # page_text runs the <dt> and <dd> together.
+    assert "Score: 0.33 / 1" in review
+    assert "Partially correct — 0.33 of 1 mark" in review
+    assert (
+        "Your answer1. Apothecaries sell tea; 2. Tea reaches Europe; "
+        "3. Britain imports 10 million pounds" in review
+    )
+    assert (
+        "Right answer1. Tea reaches Europe; 2. Apothecaries sell tea; "
+        "3. Britain imports 10 million pounds" in review
+    )
