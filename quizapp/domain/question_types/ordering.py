@@ -1,17 +1,19 @@
 """Ordering: put items in order; the bank lists them in the correct order.
 
 Form: ``position-<item index>`` = 1..n ("" for none). Stored: ``{"<item>": position}`` of
-the placed ones. Response: the item indices in the chosen order. GIFT: qtype_ordering's
-block, ``{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none`` then one item per line in
-the right order. Moodle XML: qtype_ordering's ``ordering``. Both formats carry Moodle's
-settings for the question; ours are fixed (every item shown, our grading), so reading
-ignores theirs and writing states ours.
+the placed ones. Response: the item indices in the chosen order. ``grading`` names one of
+qtype_ordering's grading types in our words (``GRADINGS``; default: kept adjacent pairs).
+GIFT: qtype_ordering's block, ``{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none``
+then one item per line in the right order. Moodle XML: qtype_ordering's ``ordering``. Both
+formats carry Moodle's settings for the question: reading takes the grading type and
+ignores the others (every item is shown here), writing states the question's grading and
+our fixed settings.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -34,10 +36,10 @@ from quizapp.domain.question_types.base import (
     read_indices,
 )
 
-__all__ = ["Ordering"]
+__all__ = ["DEFAULT_GRADING", "GRADINGS", "Grading", "Ordering"]
 
 # Our model in qtype_ordering's settings, in the order its GIFT header lists them: every
-# item is shown (ALL) and grading counts kept adjacent pairs (RELATIVE_NEXT_EXCLUDE_LAST).
+# item is shown (ALL); the grading type is the question's (the default is shown here).
 MOODLE_SETTINGS = {
     "selecttype": "ALL",
     "layouttype": "VERTICAL",
@@ -46,34 +48,6 @@ MOODLE_SETTINGS = {
     "numberingstyle": "none",
 }
 
-# The words qtype_ordering's GIFT import accepts after ">count", each optional, in this
-# order (its import_from_gift); the values are Moodle's and change nothing here.
-_GIFT_SETTINGS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("select type", frozenset({"ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"})),
-    ("layout", frozenset({"HORIZONTAL", "HORI", "H", "1", "VERTICAL", "VERT", "V", "0"})),
-    (
-        "grading type",
-        frozenset(
-            {
-                "ALL_OR_NOTHING",
-                "ABSOLUTE_POSITION",
-                "ABSOLUTE",
-                "ABS",
-                "RELATIVE_NEXT_EXCLUDE_LAST",
-                "RELATIVE_NEXT_INCLUDE_LAST",
-                "RELATIVE_ONE_PREVIOUS_AND_NEXT",
-                "RELATIVE_ALL_PREVIOUS_AND_NEXT",
-                "RELATIVE_TO_CORRECT",
-                "RELATIVE",
-                "REL",
-                "LONGEST_ORDERED_SUBSET",
-                "LONGEST_CONTIGUOUS_SUBSET",
-            }
-        ),
-    ),
-    ("show grading", frozenset({"SHOW", "TRUE", "YES", "1", "HIDE", "FALSE", "NO", "0"})),
-    ("numbering style", frozenset({"none", "123", "abc", "ABCD", "iii", "IIII"})),
-)
 _GIFT_EXAMPLE = "{>3 ALL VERTICAL RELATIVE_NEXT_EXCLUDE_LAST SHOW none"
 _XML_SETTINGS = (
     "layouttype",
@@ -84,6 +58,186 @@ _XML_SETTINGS = (
     "numberingstyle",
 )
 _COUNT = re.compile(r"[0-9]+")
+
+
+# -- grading: qtype_ordering's grading types, each scoring a full order of the items
+#
+# ``order`` lists the item indices as the learner placed them; the correct order is
+# 0, 1, ..., n-1 (the bank order). Each function follows qtype_ordering's
+# ``grade_response`` for a question that shows every item.
+
+
+def _places(order: Sequence[int]) -> list[int]:
+    """Where each item was placed: ``places[item]`` is its 0-based position."""
+    places = [0] * len(order)
+    for place, item in enumerate(order):
+        places[item] = place
+    return places
+
+
+def _all_or_nothing(order: Sequence[int]) -> float:
+    return 1.0 if list(order) == list(range(len(order))) else 0.0
+
+
+def _absolute_position(order: Sequence[int]) -> float:
+    return sum(1 for place, item in enumerate(order) if place == item) / len(order)
+
+
+def _kept_next(order: Sequence[int]) -> int:
+    """Items directly followed by the item that follows them in the correct order."""
+    places = _places(order)
+    return sum(1 for item in range(len(order) - 1) if places[item + 1] == places[item] + 1)
+
+
+def _relative_next_exclude_last(order: Sequence[int]) -> float:
+    return _kept_next(order) / (len(order) - 1)
+
+
+def _relative_next_include_last(order: Sequence[int]) -> float:
+    # The last item of the correct order scores when nothing follows it.
+    last_kept = 1 if order[-1] == len(order) - 1 else 0
+    return (_kept_next(order) + last_kept) / len(order)
+
+
+def _relative_one_previous_and_next(order: Sequence[int]) -> float:
+    """Each item scores for its right neighbour on each side ("none" at an end counts)."""
+    count = len(order)
+    places = _places(order)
+    score = 0
+    for item in range(count):
+        place = places[item]
+        before = order[place - 1] if place > 0 else None
+        after = order[place + 1] if place < count - 1 else None
+        score += before == (item - 1 if item > 0 else None)
+        score += after == (item + 1 if item < count - 1 else None)
+    return score / (2 * count)
+
+
+def _relative_all_previous_and_next(order: Sequence[int]) -> float:
+    """Pairs of items kept in their relative order, out of all pairs.
+
+    qtype_ordering counts each pair twice (once from each item), which cancels out.
+    """
+    count = len(order)
+    places = _places(order)
+    kept = sum(
+        1
+        for first in range(count)
+        for second in range(first + 1, count)
+        if places[first] < places[second]
+    )
+    return kept / (count * (count - 1) // 2)
+
+
+def _scored_subset(length: int, count: int) -> float:
+    # qtype_ordering keeps only subsets of two items or more: one item alone scores 0.
+    return length / count if length >= 2 else 0.0
+
+
+def _longest_ordered_subset(order: Sequence[int]) -> float:
+    """The longest run of items, not necessarily adjacent, in increasing correct order."""
+    longest_ending_at: list[int] = []
+    for place, item in enumerate(order):
+        before = [longest_ending_at[p] for p in range(place) if order[p] < item]
+        longest_ending_at.append(1 + max(before, default=0))
+    return _scored_subset(max(longest_ending_at), len(order))
+
+
+def _longest_contiguous_subset(order: Sequence[int]) -> float:
+    """The longest run of consecutive items of the correct order that the learner put in
+    that order, not necessarily next to each other (what qtype_ordering's search finds)."""
+    places = _places(order)
+    longest = run = 1
+    for item in range(1, len(order)):
+        run = run + 1 if places[item] > places[item - 1] else 1
+        longest = max(longest, run)
+    return _scored_subset(longest, len(order))
+
+
+def _relative_to_correct(order: Sequence[int]) -> float:
+    """Each item scores (n - 1) less its distance from its right place, never below 0."""
+    count = len(order)
+    places = _places(order)
+    score = sum(max(0, count - 1 - abs(places[item] - item)) for item in range(count))
+    return score / (count * (count - 1))
+
+
+@dataclass(frozen=True)
+class Grading:
+    """One of qtype_ordering's grading types: its Moodle name, a label and its score."""
+
+    moodle: str
+    label: str
+    score: Callable[[Sequence[int]], float]
+
+
+DEFAULT_GRADING = "relative_next_exclude_last"
+# Our names, in the order the teacher's form offers them; the default first.
+GRADINGS: dict[str, Grading] = {
+    "relative_next_exclude_last": Grading(
+        "RELATIVE_NEXT_EXCLUDE_LAST",
+        "Pairs kept: each item directly followed by the item that should follow it",
+        _relative_next_exclude_last,
+    ),
+    "absolute_position": Grading(
+        "ABSOLUTE_POSITION",
+        "Right places: each item in its exact position",
+        _absolute_position,
+    ),
+    "all_or_nothing": Grading(
+        "ALL_OR_NOTHING",
+        "All or nothing: full marks only for the whole order right",
+        _all_or_nothing,
+    ),
+    "relative_next_include_last": Grading(
+        "RELATIVE_NEXT_INCLUDE_LAST",
+        "Pairs kept, and the last item last",
+        _relative_next_include_last,
+    ),
+    "relative_one_previous_and_next": Grading(
+        "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+        "Right neighbours: the item just before and just after each item",
+        _relative_one_previous_and_next,
+    ),
+    "relative_all_previous_and_next": Grading(
+        "RELATIVE_ALL_PREVIOUS_AND_NEXT",
+        "Pairs in the right order: every two items, before or after each other",
+        _relative_all_previous_and_next,
+    ),
+    "longest_ordered_subset": Grading(
+        "LONGEST_ORDERED_SUBSET",
+        "Longest ordered run: the most items in the right order, gaps allowed",
+        _longest_ordered_subset,
+    ),
+    "longest_contiguous_subset": Grading(
+        "LONGEST_CONTIGUOUS_SUBSET",
+        "Longest unbroken run: the most consecutive items kept in the right order",
+        _longest_contiguous_subset,
+    ),
+    "relative_to_correct": Grading(
+        "RELATIVE_TO_CORRECT",
+        "Closeness: each item scores less the further it is from its place",
+        _relative_to_correct,
+    ),
+}
+# qtype_ordering's words for its grading types, as its imports read them (any case in
+# Moodle XML): the names it writes, and the short ones it also accepts.
+_MOODLE_GRADINGS = {
+    **{grading.moodle: name for name, grading in GRADINGS.items()},
+    "ABS": "absolute_position",
+    "ABSOLUTE": "absolute_position",
+    "REL": "relative_next_exclude_last",
+    "RELATIVE": "relative_next_exclude_last",
+}
+# The words qtype_ordering's GIFT import accepts after ">count", each optional, in this
+# order (its import_from_gift); only the grading type changes anything here.
+_GIFT_SETTINGS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("select type", frozenset({"ALL", "EXACT", "RANDOM", "REL", "CONTIGUOUS", "CONTIG"})),
+    ("layout", frozenset({"HORIZONTAL", "HORI", "H", "1", "VERTICAL", "VERT", "V", "0"})),
+    ("grading type", frozenset(_MOODLE_GRADINGS)),
+    ("show grading", frozenset({"SHOW", "TRUE", "YES", "1", "HIDE", "FALSE", "NO", "0"})),
+    ("numbering style", frozenset({"none", "123", "abc", "ABCD", "iii", "IIII"})),
+)
 
 
 def _position(position: object, count: int) -> int:
@@ -112,31 +266,42 @@ class Ordering(Question):
     gift_read_order: ClassVar[int | None] = 5
 
     items: tuple[str, ...]
+    grading: str = DEFAULT_GRADING
 
     @classmethod
     def parse_fields(
         cls, data: Mapping[str, object]
     ) -> tuple[dict[str, object], list[FieldProblem]]:
-        """Validate ``items``: at least three distinct texts."""
+        """Validate ``items`` (at least three distinct texts) and the optional ``grading``."""
         check = Checker()
         items: list[tuple[Path, str | None]] = [
             (("items", i), check.text_value(value, ("items", i)))
             for i, value in enumerate(check.entries(data, "items", minimum=3))
         ]
         check.unique(items, "item")
-        return {"items": tuple(item for _, item in items if item is not None)}, check.problems
+        fields: dict[str, object] = {"items": tuple(item for _, item in items if item is not None)}
+        grading = data.get("grading")
+        if grading is not None:
+            if isinstance(grading, str) and grading in GRADINGS:
+                fields["grading"] = grading
+            else:
+                check.add(
+                    ("grading",),
+                    f"grading {grading!r} is not a grading type; write one of "
+                    f"{', '.join(GRADINGS)} (default {DEFAULT_GRADING})",
+                )
+        return fields, check.problems
 
     def grade(self, response: object) -> float:
-        """Kept adjacent pairs / (items - 1); the response must be a permutation of indices."""
+        """The order's score under ``grading``; the response must be a permutation of
+        the item indices (anything else grades 0)."""
         count = len(self.items)
         if not isinstance(response, list | tuple) or count < 2:
             return 0.0
         order = read_indices(response, count)
         if order is None or sorted(order) != list(range(count)):
             return 0.0
-        position = {item: place for place, item in enumerate(order)}
-        kept = sum(1 for i in range(count - 1) if position[i + 1] == position[i] + 1)
-        return kept / (count - 1)
+        return GRADINGS[self.grading].score(order)
 
     # -- the answer format
 
@@ -201,9 +366,13 @@ class Ordering(Question):
         """The items in their right order, so the comment keeps the whole question."""
         return [f"{n}. {item}" for n, item in enumerate(self.items, start=1)]
 
+    def moodle_settings(self) -> dict[str, str]:
+        """qtype_ordering's settings for this question, in its GIFT header's order."""
+        return {**MOODLE_SETTINGS, "gradingtype": GRADINGS[self.grading].moodle}
+
     def gift_answer_lines(self) -> list[str]:
         """``>count`` and Moodle's settings, then one item per line in the right order."""
-        header = f">{len(self.items)} {' '.join(MOODLE_SETTINGS.values())}"
+        header = f">{len(self.items)} {' '.join(self.moodle_settings().values())}"
         return [header, *(_gift_item(item) for item in self.items)]
 
     @classmethod
@@ -223,6 +392,7 @@ class Ordering(Question):
                 f"qtype_ordering writes it: {_GIFT_EXAMPLE}, then one item per line",
             )
         slot = 0
+        grading = DEFAULT_GRADING
         for word in words[1:]:
             while slot < len(_GIFT_SETTINGS) and word not in _GIFT_SETTINGS[slot][1]:
                 slot += 1
@@ -234,6 +404,8 @@ class Ordering(Question):
                     f"{', '.join(name for name, _ in _GIFT_SETTINGS)}, e.g. "
                     f"{_GIFT_EXAMPLE[1:]}); put each item on a line of its own",
                 )
+            if _GIFT_SETTINGS[slot][0] == "grading type":
+                grading = _MOODLE_GRADINGS[word]
             slot += 1
         items: list[str] = []
         for _, line in lines:
@@ -243,13 +415,16 @@ class Ordering(Question):
             reader.where[("items", len(items))] = text.position
             items.append(reader.convert(text.raw, reader.format, text.position))
         reader.where[("items",)] = answers.position
-        return {"type": cls.type_name, "items": items}
+        fields: dict[str, object] = {"type": cls.type_name, "items": items}
+        if grading != DEFAULT_GRADING:
+            fields["grading"] = grading
+        return fields
 
     # -- Moodle XML
 
     def moodle_xml_body(self, problems: list[str]) -> str:
         """qtype_ordering's settings and one ``<answer>`` per item, in the right order."""
-        settings = {**MOODLE_SETTINGS, "selectcount": str(len(self.items))}
+        settings = {**self.moodle_settings(), "selectcount": str(len(self.items))}
         body = ""
         for name in _XML_SETTINGS:
             body += f"    <{name}>{settings[name]}</{name}>\n"
@@ -260,7 +435,8 @@ class Ordering(Question):
 
     @classmethod
     def read_moodle_xml(cls, reader: XmlReader, mapping: dict[str, object]) -> XmlSources:
-        """The ``<answer>`` elements in their right order ("fraction" is only a sort key)."""
+        """The ``<answer>`` elements in their right order ("fraction" is only a sort key)
+        and the ``<gradingtype>``; the other settings are Moodle's display and ignored."""
         # qtype_ordering lists the items in their right order; "fraction" is only a sort key.
         answers = reader.element.findall("answer")
         items = [reader.rich_text(answer, f"<answer> {i}") for i, answer in enumerate(answers, 1)]
@@ -271,7 +447,26 @@ class Ordering(Question):
             )
         mapping["type"] = cls.type_name
         mapping["items"] = items
+        grading = _xml_grading(reader)
+        if grading is not None and grading != DEFAULT_GRADING:
+            mapping["grading"] = grading
         return {"items": [f"<answer> {i}" for i in range(1, len(items) + 1)]}
+
+
+def _xml_grading(reader: XmlReader) -> str | None:
+    """Our name for ``<gradingtype>``, read as qtype_ordering does (any case; absent or
+    empty is its default); None, with a problem recorded, for a word it does not know."""
+    word = (reader.element.findtext("gradingtype") or "").strip()
+    if not word:
+        return DEFAULT_GRADING
+    grading = _MOODLE_GRADINGS.get(word.upper())
+    if grading is None:
+        # qtype_ordering would silently grade such a question by its default instead.
+        reader.problem(
+            f"<gradingtype> {word!r} is not one of qtype_ordering's grading types; "
+            f"expected one of {', '.join(_MOODLE_GRADINGS)}"
+        )
+    return grading
 
 
 def _gift_item(text: str) -> str:

@@ -256,7 +256,7 @@ GIFT_ORDERING = [
         "before numbering styles",
         "Planets{>4 ALL VERTICAL RELATIVE SHOW\nMercury\nVenus\nEarth\nMars}",
     ),
-    # Moodle's other settings read, and ignored: every item is shown, our grading applies.
+    # Moodle's other settings read: the grading type is kept, every item is shown.
     (
         "a subset and other grading",
         "Planets{>2 RANDOM HORIZONTAL ABSOLUTE_POSITION HIDE 123\nMercury\nVenus\nEarth\nMars}",
@@ -346,7 +346,7 @@ def test_gift_and_xml_state_the_same_moodle_settings() -> None:
 
 
 def test_gift_and_xml_read_moodles_settings_alike() -> None:
-    """Both ignore a subset selection and another grading type, and keep the file order."""
+    """Both take the grading type, ignore a subset selection, and keep the file order."""
     settings_xml = (
         "<layouttype>HORIZONTAL</layouttype><selecttype>RANDOM</selecttype>"
         "<selectcount>2</selectcount><gradingtype>ABSOLUTE_POSITION</gradingtype>"
@@ -371,6 +371,7 @@ def test_gift_and_xml_read_moodles_settings_alike() -> None:
         "type": "ordering",
         "prompt": PLANETS.prompt,
         "items": PLANETS_ITEMS,
+        "grading": "absolute_position",
     }
 
 

@@ -156,6 +156,8 @@ EXPECTED_EVERY_TYPE = [
             'Xi and Putin declare a partnership with "no limits"',
             "Russia invades Ukraine",
         ],
+        # The file's <gradingtype>ABSOLUTE_POSITION</gradingtype>, kept (issue 11).
+        "grading": "absolute_position",
         "explanation": (
             "BRICS summit in 2009, the Xi-Putin meeting in February 2022, then the invasion."
         ),
