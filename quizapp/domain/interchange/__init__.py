@@ -24,6 +24,7 @@ __all__ = [
     "FileRefused",
     "InterchangeError",
     "InterchangeProblem",
+    "ItemNamer",
     "ReadQuestion",
     "ReadResult",
     "SkippedQuestion",

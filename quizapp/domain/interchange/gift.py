@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from quizapp.domain.interchange import (
     InterchangeError,
     InterchangeProblem,
+    ItemNamer,
     ReadQuestion,
     ReadResult,
     SkippedQuestion,
@@ -396,12 +397,31 @@ def _read_question(
     except QuestionInvalid as invalid:
         for field_problem in invalid.problems:
             where = _closest(reader.where, field_problem.path, span.position)
-            reader.problem(where, in_plain_words(field_problem.message))
+            reader.problem(where, in_plain_words(field_problem.message, _namer(reader.where)))
         return None
     names = [question.id] if title_text or idnumber else []
     if title_text and idnumber:
         names.append(unique_id(idnumber, set()))
     return ReadQuestion(question, tuple(names))
+
+
+# How a GIFT author knows the entries of an answer block.
+_ENTRY_WORDS = {"choices": "answer", "answers": "answer", "pairs": "pair"}
+
+
+def _namer(where: dict[tuple[str | int, ...], Position]) -> ItemNamer:
+    """Name an entry of the answer block by its number and place: "answer 2 (line 4,
+    column 6)", "the right side of pair 1 (line 3, column 5)"."""
+
+    def name(field: str, index: int, part: str | None) -> str | None:
+        word = _ENTRY_WORDS.get(field)
+        position = where.get((field, index))
+        if word is None or position is None:
+            return None
+        named = f"{word} {index + 1} (line {position[0]}, column {position[1]})"
+        return f"the {part} side of {named}" if part in ("left", "right") else named
+
+    return name
 
 
 def _question_id(title: str, idnumber: str | None, prompt: str, taken: set[str]) -> str:

@@ -230,7 +230,8 @@ def _common_fields(reader: XmlReader, mapping: dict[str, object], category: str 
 
 
 def _question_id(reader: XmlReader, prompt: str, taken: set[str]) -> str:
-    name = reader.name or ""
+    """The bank id: the ``<name>``, else the ``<idnumber>``, else the prompt's words."""
+    name = reader.name or _idnumber(reader)
     if _VALID_ID.fullmatch(name) and name not in taken:
         taken.add(name)
         return name
@@ -329,9 +330,13 @@ def read_moodle_xml(
     return ReadResult(tuple(questions), tuple(skipped))
 
 
+def _idnumber(reader: XmlReader) -> str:
+    return raw_text(reader.element.find("idnumber")).strip()
+
+
 def _names(reader: XmlReader, question: Question) -> tuple[str, ...]:
     """The bank ids the question's ``<name>`` and ``<idnumber>`` give (see ReadQuestion)."""
-    idnumber = raw_text(reader.element.find("idnumber")).strip()
+    idnumber = _idnumber(reader)
     names = [question.id] if reader.name or idnumber else []
     if reader.name and idnumber:
         names.append(unique_id(idnumber, set()))

@@ -416,7 +416,7 @@ INVALID = {
     "invalid-fields.gift": [
         (4, 6, "choice text 'Venus' repeats"),
         (7, 13, "prompt must not contain raw HTML"),
-        (9, 34, "the 1st answer '.' has nothing to match"),
+        (9, 34, "answer 1 (line 9, column 34) '.' has nothing to match"),
     ],
     "short-without-full-credit.gift": [(1, 62, "no full-credit answer")],
     "empty.gift": [(1, None, "no questions found")],
@@ -613,7 +613,7 @@ MORE_PROBLEMS = [
     ("Q{#1:2:3}", (1, 4, "expected a number, found '2:3'")),
     ("Q{#=1.7e308:1.7e308 =0:1}", (1, 5, "too large")),
     ("Q{=a -> b}", (1, 3, "pairs needs at least 2 entries, found 1")),
-    ("Q{=a -> b =a -> c}", (1, 12, "left 'a' repeats the 1st pair's left side")),
+    ("Q{=a -> b =a -> c}", (1, 12, "left 'a' repeats the left side of pair 1 (line 1, column 4)")),
 ]
 
 
