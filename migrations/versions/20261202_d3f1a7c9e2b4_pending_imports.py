@@ -43,6 +43,8 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_imports")),
+        # Ids are never reused, so a second confirmation cannot find a later upload.
+        sqlite_autoincrement=True,
     )
     op.create_index(
         op.f("ix_pending_imports_owner_id"), "pending_imports", ["owner_id"], unique=False

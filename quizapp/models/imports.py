@@ -22,6 +22,9 @@ class PendingImport(Model):
     """
 
     __tablename__ = "pending_imports"
+    # Never reuse an id (SQLite would reuse the highest after a delete): a second
+    # confirmation of an imported file must not find the teacher's next upload.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

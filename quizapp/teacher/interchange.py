@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -75,6 +76,12 @@ def _upload(form: UploadForm) -> ImportUpload:
     )
 
 
+def _close_upload(form: UploadForm) -> None:
+    # A big upload is spooled to a temporary file: close it now the file has been read.
+    if isinstance(form.file.data, FileStorage):
+        form.file.data.close()
+
+
 def _upload_page(form: UploadForm, page: ImportPage) -> tuple[str, int]:
     form.set_sections(page.sections)
     if page.section_error:
@@ -100,6 +107,7 @@ def import_upload() -> str | tuple[str, int]:
         now=utcnow(),
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
     )
+    _close_upload(form)
     if isinstance(page, ImportPage):
         return _upload_page(form, page)
     confirm = ConfirmForm(formdata=None, pending_id=str(page.pending_id))
