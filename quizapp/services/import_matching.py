@@ -241,8 +241,8 @@ def _save_versions(
         for item in versions
     ]
     insert_versions(numbered, author_id=author_id, now=now)
-    # Only a question still at the version the plan saw moves on: a concurrent edit
-    # took that number already, and the unique (question, number) refused ours above.
+    # A concurrent edit that took one of these numbers made the insert above fail on the
+    # unique (question, number), so a question only moves to a version written here.
     db.session.execute(
         update(Question),
         [{"id": v.question_id, "current_version_number": v.number} for v in numbered],

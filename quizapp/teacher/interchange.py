@@ -139,7 +139,7 @@ def _plural(count: int, word: str) -> str:
 
 def done_message(done: ImportDone) -> str:
     """What the import did, in one line for the bank page."""
-    parts = [f"Imported {_plural(done.added, 'new question')}"]
+    parts = [f"Imported {_plural(done.added, 'question')}"]
     if done.new_versions:
         parts.append(f"{_plural(done.new_versions, 'new version')} of questions already there")
     message = " and ".join(parts) + f" into '{done.section_title}'."

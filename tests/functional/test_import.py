@@ -240,7 +240,7 @@ def test_confirming_saves_every_question_and_opens_the_section_in_the_bank(
         assert all(row.current_version.evidence is None for row in rows)
     bank = teacher.get(response.location)
     text = page_text(bank.get_data(as_text=True))
-    assert f"Imported 4 new questions into '{SECTION_TITLE}'." in text
+    assert f"Imported 4 questions into '{SECTION_TITLE}'." in text
     assert "4 questions" in text
     for prompt in PROMPTS:
         assert prompt.replace("**", "") in text

@@ -98,7 +98,7 @@ def test_the_preview_lists_every_skipped_question_and_the_confirm_imports_the_ot
     with app.app_context():
         assert db.session.scalars(db.select(Question.bank_id)).all() == ["four"]
     bank = page_text(teacher.get(done.location).get_data(as_text=True))
-    assert "Imported 1 new question into 'Introduction'." in bank
+    assert "Imported 1 question into 'Introduction'." in bank
     assert "3 questions skipped" in bank
 
 

@@ -58,7 +58,7 @@ def test_importing_the_same_file_twice_adds_nothing(
     assert again == [
         f"unchanged ({name}): not imported again" for name in ("capital", "sky", "boiling", "pairs")
     ]
-    assert "Imported 0 new questions into 'Introduction'." in message
+    assert "Imported 0 questions into 'Introduction'." in message
     assert "4 questions already there unchanged: not imported again." in message
     assert question_count(app) == 4
     assert version_count(app) == 4
