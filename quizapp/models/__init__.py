@@ -10,6 +10,7 @@ from quizapp.models.content import (
     QuestionVersion,
     Section,
 )
+from quizapp.models.imports import PendingImport
 from quizapp.models.progress import ReviewCard
 from quizapp.models.quizzes import (
     ExtraTime,
@@ -33,6 +34,7 @@ __all__ = [
     "ExtraTime",
     "FeedbackTiming",
     "GradingMethod",
+    "PendingImport",
     "Question",
     "QuestionEvent",
     "QuestionEventKind",

@@ -8,30 +8,44 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import HiddenField, RadioField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from quizapp.clock import utcnow
-from quizapp.services import interchange
-from quizapp.services.interchange import (
-    IMPORT_FORMATS,
-    MAX_QUESTIONS_PER_IMPORT,
-    ImportDone,
-    ImportPage,
-    ImportUpload,
-    SectionChoice,
-)
+from quizapp.services import import_pages
+from quizapp.services.import_pages import ImportDone, ImportPage, ImportUpload, SectionChoice
+from quizapp.services.interchange import IMPORT_FORMATS, MAX_QUESTIONS_PER_IMPORT
 from quizapp.teacher import blueprint
 
+ALL_OR_NOTHING = "all"
+SKIP_PROBLEMS = "skip"
 
-class _TargetFields(FlaskForm):
+
+class UploadForm(FlaskForm):
+    """The file, where its questions go, and what to do with questions that have problems."""
+
+    file = FileField("Question file", validators=[FileRequired("Choose a file to import.")])
     format_name = SelectField(
-        "Format", choices={key: label for key, (label, _) in IMPORT_FORMATS.items()}
+        "Format", choices={key: fmt.label for key, fmt in IMPORT_FORMATS.items()}
     )
     # The use case checks the section exists (the choices come from it).
     section_id = SelectField("Section", validators=[DataRequired()], validate_choice=False)
+    mode = RadioField(
+        "Questions with problems",
+        choices=[
+            SelectChoice(
+                ALL_OR_NOTHING, "All or nothing: import nothing if any question has a problem"
+            ),
+            SelectChoice(
+                SKIP_PROBLEMS, "Import what can be imported: skip those questions, listed"
+            ),
+        ],
+        default=ALL_OR_NOTHING,
+    )
+    submit = SubmitField("Preview")
 
     def set_sections(self, sections: tuple[SectionChoice, ...]) -> None:
         self.section_id.choices = [
@@ -39,19 +53,10 @@ class _TargetFields(FlaskForm):
         ]
 
 
-class UploadForm(_TargetFields):
-    """The file and where its questions go."""
+class ConfirmForm(FlaskForm):
+    """The previewed upload, kept on the server: the page carries only its number."""
 
-    file = FileField("Question file", validators=[FileRequired("Choose a file to import.")])
-    submit = SubmitField("Preview")
-
-
-class ConfirmForm(_TargetFields):
-    """The previewed file, carried to the confirmation."""
-
-    content = HiddenField(validators=[DataRequired()])
-    encoding = HiddenField()
-    filename = HiddenField()
+    pending_id = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Import questions")
 
 
@@ -67,7 +72,14 @@ def _upload(form: UploadForm) -> ImportUpload:
         form.section_id.data or "",
         size,
         upload.read,
+        skip_problems=form.mode.data == SKIP_PROBLEMS,
     )
+
+
+def _close_upload(form: UploadForm) -> None:
+    # A big upload is spooled to a temporary file: close it now the file has been read.
+    if isinstance(form.file.data, FileStorage):
+        form.file.data.close()
 
 
 def _upload_page(form: UploadForm, page: ImportPage) -> tuple[str, int]:
@@ -89,48 +101,57 @@ def _upload_page(form: UploadForm, page: ImportPage) -> tuple[str, int]:
 def import_upload() -> str | tuple[str, int]:
     """Upload a GIFT, Moodle XML or Aiken file and preview what it holds."""
     form = UploadForm()
-    page = interchange.preview_import(
+    page = import_pages.preview_import(
         _upload(form) if form.validate_on_submit() else None,
+        owner_id=current_user.id,
+        now=utcnow(),
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
     )
+    _close_upload(form)
     if isinstance(page, ImportPage):
         return _upload_page(form, page)
-    confirm = ConfirmForm(
-        formdata=None,
-        format_name=form.format_name.data,
-        section_id=form.section_id.data,
-        content=page.content,
-        encoding=page.encoding,
-        filename=page.filename,
-    )
-    confirm.set_sections(page.sections)
+    confirm = ConfirmForm(formdata=None, pending_id=str(page.pending_id))
     return render_template("teacher/import/preview.html", form=confirm, preview=page)
 
 
 @blueprint.post("/import/confirm")
 def import_confirm() -> Response | tuple[str, int]:
-    """Save the previewed questions, all or nothing."""
+    """Save the previewed questions (those that can be, if the teacher chose so)."""
     form = ConfirmForm()
-    if not form.validate_on_submit():
+    pending_id = form.pending_id.data or ""
+    if not form.validate_on_submit() or not pending_id.isdigit():
         abort(400, description="The preview expired; upload the file again.")
-    done = interchange.confirm_import(
-        form.section_id.data or "",
-        form.filename.data or "upload",
-        form.format_name.data,
-        form.content.data or "",
-        form.encoding.data or "",
-        author_id=current_user.id,
+    done = import_pages.confirm_import(
+        int(pending_id),
+        owner_id=current_user.id,
         now=utcnow(),
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
     )
     if not isinstance(done, ImportDone):
-        upload = UploadForm(
-            formdata=None, format_name=form.format_name.data, section_id=form.section_id.data
-        )
-        return _upload_page(upload, done)[0], 400
-    flash(
-        f"Imported {done.count} questions into '{done.section_title}'. Add an evidence "
-        "quote to each: until then the bank flags them with “no evidence”.",
-        "success",
-    )
+        return _upload_page(UploadForm(formdata=None), done)[0], 400
+    flash(done_message(done), "success")
     return redirect(url_for("teacher.questions", article=done.article_id, section=done.section_id))
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def done_message(done: ImportDone) -> str:
+    """What the import did, in one line for the bank page."""
+    parts = [f"Imported {_plural(done.added, 'question')}"]
+    if done.new_versions:
+        parts.append(f"{_plural(done.new_versions, 'new version')} of questions already there")
+    message = " and ".join(parts) + f" into '{done.section_title}'."
+    if done.unchanged:
+        message += (
+            f" {_plural(done.unchanged, 'question')} already there unchanged: not imported again."
+        )
+    if done.skipped:
+        message += f" {_plural(done.skipped, 'question')} skipped (problems listed in the preview)."
+    if done.added:
+        message += (
+            " Add an evidence quote to each new question: until then the bank flags them "
+            "with “no evidence”."
+        )
+    return message

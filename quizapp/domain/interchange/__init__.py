@@ -1,22 +1,36 @@
 """Question interchange formats: GIFT, Moodle XML and Aiken.
 
-Each format module parses text into domain questions (all or nothing: any problem means
-no questions) and writes domain questions back. Problems say where: ``file:line[:column]``
-for the line-based formats, the question's position and name for XML.
+Each format module reads text question by question (``read_*``: a :class:`ReadResult`
+with the questions it can take and, for every other one, where it is and why it was
+skipped) and writes domain questions back; ``parse_*`` is the all-or-nothing form (any
+problem means no questions). Problems say where: ``file:line[:column]`` for the
+line-based formats, the question's position and name for XML, and name the parts of a
+question in the file's own terms ("the 2nd pair's right side"), never as field paths.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from quizapp.domain.text import slugify
+
+if TYPE_CHECKING:
+    from quizapp.domain.question_types import Question
 
 __all__ = [
     "FileRefused",
     "InterchangeError",
     "InterchangeProblem",
+    "ItemNamer",
+    "ReadQuestion",
+    "ReadResult",
+    "SkippedQuestion",
     "decode_text",
+    "in_plain_words",
+    "ordinal",
     "refuse_question_count",
     "unique_id",
 ]
@@ -60,6 +74,105 @@ class InterchangeError(ValueError):
 
 class FileRefused(InterchangeError):
     """The file as a whole is over a limit (its size, its number of questions)."""
+
+
+@dataclass(frozen=True)
+class ReadQuestion:
+    """A question of the file that can be imported.
+
+    ``names`` are the bank ids the file's own names for it give, in order: its title or
+    ``<name>`` (which is also its id), then its Moodle id number. Empty when the file
+    names it neither way (its id then comes from the prompt). A re-import finds the
+    question it imported before by these.
+    """
+
+    question: Question
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SkippedQuestion:
+    """A question (or a stray piece of the file) that cannot be imported, and why."""
+
+    problems: tuple[InterchangeProblem, ...]
+
+    def __str__(self) -> str:
+        return "; ".join(str(problem) for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class ReadResult:
+    """What a reader took from a file: the questions it can import and those it skipped."""
+
+    questions: tuple[ReadQuestion, ...]
+    skipped: tuple[SkippedQuestion, ...]
+
+    @property
+    def problems(self) -> tuple[InterchangeProblem, ...]:
+        """Every problem of every skipped question, in file order."""
+        return tuple(problem for skipped in self.skipped for problem in skipped.problems)
+
+    def all_or_nothing(self) -> list[Question]:
+        """The questions, or :class:`InterchangeError` with every problem if any was skipped."""
+        if self.skipped:
+            raise InterchangeError(self.problems)
+        return [read.question for read in self.questions]
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, ... 11th, 12th, 13th, ... 21st."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+# Our field paths ("pairs[0].right", "choices[2]") as a teacher reads them.
+_FIELD_PATH = re.compile(r"\b([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")
+_ITEM_WORDS = {
+    "choices": "choice",
+    "answers": "answer",
+    "pairs": "pair",
+    "items": "item",
+    "units": "unit",
+    "distractors": "extra answer",
+    "tags": "tag",
+}
+_PART_WORDS = {
+    "text": "text",
+    "left": "left side",
+    "right": "right side",
+    "fraction": "grade",
+    "correct": "mark",
+    "feedback": "feedback",
+    "value": "value",
+    "tolerance": "tolerance",
+    "unit": "unit",
+    "multiplier": "multiplier",
+}
+
+# How a format names a field path itself: ("choices", 0, "text") -> "option A"; None
+# when the format has no name of its own for it (the plain words are used then).
+ItemNamer = Callable[[str, int, str | None], str | None]
+
+
+def in_plain_words(message: str, name_item: ItemNamer | None = None) -> str:
+    """``message`` with our field paths replaced by words: "pairs[0].right" becomes "the
+    1st pair's right side", or the format's own name for it (``name_item``)."""
+
+    def words(match: re.Match[str]) -> str:
+        field, index, part = match[1], int(match[2]), match[3]
+        own = name_item(field, index, part) if name_item is not None else None
+        if own is not None:
+            return own
+        item = _ITEM_WORDS.get(field, field.replace("_", " "))
+        named = f"the {ordinal(index + 1)} {item}"
+        if part is None:
+            return named
+        return f"{named}'s {_PART_WORDS.get(part, part.replace('_', ' '))}"
+
+    return _FIELD_PATH.sub(words, message)
 
 
 def refuse_question_count(path: str, count: int, limit: int | None) -> None:

@@ -2,11 +2,12 @@
 
 A question is one line of text, then its options one per line, each an upper-case letter
 in sequence followed by ``)`` or ``.`` (``A) Paris`` or ``A. Paris``), then the line
-``ANSWER: <letter>``. Blank lines are ignored, so they may separate questions. Import is
-all or nothing: every problem is reported as ``file:line:column`` in one
-:class:`~quizapp.domain.interchange.InterchangeError`. Aiken text is plain text, kept as
-written (docs/interchange-aiken.md); there is no export, since Aiken can only carry
-single-choice questions without feedback.
+``ANSWER: <letter>``. Blank lines are ignored, so they may separate questions. Every
+problem is reported as ``file:line:column``; :func:`read_aiken` skips the questions that
+have one, :func:`parse_aiken` (all or nothing) raises them all in one
+:class:`~quizapp.domain.interchange.InterchangeError`. Aiken text is plain text, shown as
+written: HTML in it is shown as its characters, as Moodle does (docs/interchange-aiken.md).
+There is no export, since Aiken can only carry single-choice questions without feedback.
 """
 
 from __future__ import annotations
@@ -18,21 +19,25 @@ from quizapp.domain.interchange import (
     FileRefused,
     InterchangeError,
     InterchangeProblem,
+    ReadQuestion,
+    ReadResult,
+    SkippedQuestion,
     decode_text,
+    in_plain_words,
     refuse_question_count,
     unique_id,
 )
 from quizapp.domain.question_types import SingleChoice
 from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
 
-__all__ = ["parse_aiken"]
+__all__ = ["literal_text", "parse_aiken", "read_aiken"]
 
 # Moodle accepts "A)Paris" without the space, so do we; the text may not be empty.
 _OPTION = re.compile(r"(?P<letter>[A-Z])[.)][ \t]*(?P<text>.*)")
 _ANSWER = re.compile(r"ANSWER[ \t]*:", re.IGNORECASE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# How our validation names a choice ("choices[1].text"); Aiken authors know it as "option B".
-_CHOICE_PATH = re.compile(r"\bchoices\[(\d+)\](?:\.\w+)?")
+# What would open an HTML tag or comment, or stand for a character (an entity), in Markdown.
+_MARKUP = re.compile(r"<(?=[A-Za-z/!?])|&(?=#?\w+;)")
 
 
 @dataclass
@@ -51,31 +56,50 @@ class _Open:
     line: int
     column: int
     options: list[_Option] = field(default_factory=list)
-    broken: bool = False
+    problems: list[InterchangeProblem] = field(default_factory=list)
 
 
 def _in_aiken_terms(message: str, options: list[_Option]) -> str:
     """Name choices as the author knows them: "choices[1].text" becomes "option B"."""
 
-    def letter(match: re.Match[str]) -> str:
-        index = int(match[1])
-        return f"option {options[index].letter}" if index < len(options) else match[0]
+    def letter(field_name: str, index: int, _part: str | None) -> str | None:
+        if field_name == "choices" and index < len(options):
+            return f"option {options[index].letter}"
+        return None
 
-    return _CHOICE_PATH.sub(letter, message)
+    return in_plain_words(message, letter)
+
+
+def literal_text(text: str) -> str:
+    """Aiken's plain text as our Markdown prompt, shown character for character where it
+    looks like HTML: Moodle escapes Aiken text, so ``<b>`` is shown, not obeyed (nor
+    refused as raw HTML). Option texts need no change: Markdown already shows their
+    markup as text, and no rule forbids it there."""
+    return _MARKUP.sub(lambda match: "&lt;" if match[0] == "<" else "&amp;", text)
 
 
 class _Parser:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.problems: list[InterchangeProblem] = []
-        self.questions: list[Question] = []
+        self.skipped: list[SkippedQuestion] = []
+        self.questions: list[ReadQuestion] = []
         self.taken: set[str] = set()
         self.open: _Open | None = None
 
-    def problem(self, line: int, column: int, message: str) -> None:
-        self.problems.append(
-            InterchangeProblem(path=self.path, message=message, line=line, column=column)
-        )
+    def problem(self, line: int, column: int, message: str, question: _Open | None = None) -> None:
+        """Record a problem of ``question`` (skipped when it ends), or of a stray line."""
+        problem = InterchangeProblem(path=self.path, message=message, line=line, column=column)
+        if question is None:
+            self.skipped.append(SkippedQuestion((problem,)))
+        else:
+            question.problems.append(problem)
+
+    def close(self, question: _Open, answer: str | None) -> None:
+        """The question ends: built when it is whole, else skipped with its problems."""
+        if answer is not None and not question.problems:
+            self.build(question, answer)
+        if question.problems:
+            self.skipped.append(SkippedQuestion(tuple(question.problems)))
 
     def feed(self, number: int, raw: str) -> None:
         stripped = raw.strip()
@@ -99,8 +123,8 @@ class _Parser:
                 indent + 1,
                 f"the question on line {current.line} must be on one line; expected its "
                 "options ('A) ...') here, found more text",
+                current,
             )
-            current.broken = True
             return
         if current is not None:
             self.missing_answer(current)
@@ -124,8 +148,8 @@ class _Parser:
                 indent + 1,
                 f"option {letter} is out of sequence: expected option {expected} "
                 f"of the question on line {current.line}",
+                current,
             )
-            current.broken = True
         text_column = indent + option.start("text") + 1
         current.options.append(_Option(letter, option["text"], number, text_column))
 
@@ -137,7 +161,6 @@ class _Parser:
         rest = line[keyword_end:]
         letter_column = indent + keyword_end + (len(rest) - len(rest.lstrip())) + 1
         rest = rest.strip()
-        ok = not current.broken
         letters = [option.letter for option in current.options]
         if len(letters) < 2:
             self.problem(
@@ -145,10 +168,13 @@ class _Parser:
                 indent + 1,
                 f"the question on line {current.line} needs at least two options "
                 f"('A) ...', 'B) ...'), found {len(letters)}",
+                current,
             )
-            ok = False
         if not rest:
-            self.problem(number, letter_column, "missing ANSWER letter; write e.g. 'ANSWER: B'")
+            self.problem(
+                number, letter_column, "missing ANSWER letter; write e.g. 'ANSWER: B'", current
+            )
+            self.close(current, None)
             return
         letter, tail = rest[0].upper(), rest[1:]
         if tail.strip():
@@ -158,8 +184,8 @@ class _Parser:
                 tail_column,
                 f"text after the ANSWER letter: {tail.strip()!r}; the line must be just "
                 f"'ANSWER: {letter}' (an Aiken question has exactly one right option)",
+                current,
             )
-            ok = False
         if letter not in letters:
             known = f"{letters[0]}-{letters[-1]}" if letters else "none"
             self.problem(
@@ -167,30 +193,31 @@ class _Parser:
                 letter_column,
                 f"unknown ANSWER letter {rest[0]!r}; the options of the question on line "
                 f"{current.line} are {known}",
+                current,
             )
-            ok = False
-        if ok:
-            self.build(current, letter)
+        self.close(current, letter)
 
     def missing_answer(self, current: _Open) -> None:
         self.problem(
             current.line,
             current.column,
             "the question has no ANSWER line; after its options add e.g. 'ANSWER: A'",
+            current,
         )
+        self.close(current, None)
 
     def build(self, current: _Open, answer: str) -> None:
         mapping = {
             "id": unique_id(current.text, self.taken),
             "type": SingleChoice.type_name,
-            "prompt": current.text,
+            "prompt": literal_text(current.text),
             "choices": [
                 {"text": option.text, "correct": option.letter == answer}
                 for option in current.options
             ],
         }
         try:
-            self.questions.append(question_from_mapping(mapping, require_evidence=False))
+            question = question_from_mapping(mapping, require_evidence=False)
         except QuestionInvalid as invalid:
             for problem in invalid.problems:
                 line, column = current.line, current.column
@@ -199,7 +226,10 @@ class _Parser:
                     if isinstance(index, int) and index < len(current.options):
                         line = current.options[index].line
                         column = current.options[index].column
-                self.problem(line, column, _in_aiken_terms(problem.message, current.options))
+                message = _in_aiken_terms(problem.message, current.options)
+                self.problem(line, column, message, current)
+            return
+        self.questions.append(ReadQuestion(question))
 
     def finish(self) -> None:
         if self.open is not None:
@@ -241,14 +271,29 @@ def parse_aiken(
 ) -> list[Question]:
     """Read an Aiken file into single-choice questions, all or nothing.
 
-    ``path`` only names the file in problems. Raises
-    :class:`~quizapp.domain.interchange.InterchangeError` with every problem as
-    ``file:line:column``: a file that is not UTF-8, a question with fewer than two options,
-    a missing or unknown ANSWER letter, an option out of sequence (or before any question),
-    text after the ANSWER letter, a question text spread over two lines, a question without
-    an ANSWER line, and anything our own validation rejects (e.g. HTML in a prompt, or
-    two options with the same text). Never raises anything else. A file with more than
-    ``max_questions`` ANSWER lines raises :class:`FileRefused` before any is read.
+    Raises :class:`~quizapp.domain.interchange.InterchangeError` with every problem as
+    ``file:line:column``, sorted by line (see :func:`read_aiken`). Never raises anything
+    else.
+    """
+    result = read_aiken(data, path, max_questions=max_questions)
+    if result.skipped:
+        problems = sorted(result.problems, key=lambda p: (p.line or 0, p.column or 0))
+        raise InterchangeError(problems)
+    return [read.question for read in result.questions]
+
+
+def read_aiken(data: bytes | str, path: str, *, max_questions: int | None = None) -> ReadResult:
+    """Read an Aiken file question by question.
+
+    ``path`` only names the file in problems. A question is skipped, with every problem
+    it has as ``file:line:column``, for: fewer than two options, a missing or unknown
+    ANSWER letter, an option out of sequence, text after the ANSWER letter, a question
+    text spread over two lines, no ANSWER line, and anything our own validation rejects
+    (two options with the same text, an empty option). An option or ANSWER line before
+    any question is skipped on its own. Text that looks like HTML is kept as characters
+    (:func:`literal_text`). Raises :class:`InterchangeError` only for a file that is not
+    UTF-8, and :class:`FileRefused` before any question is
+    read for a file with more than ``max_questions`` ANSWER lines.
     """
     text = decode_text(data, path)
     lines = _LINE_BREAK.split(text)
@@ -258,6 +303,5 @@ def parse_aiken(
     for number, raw in enumerate(lines, 1):
         parser.feed(number, raw)
     parser.finish()
-    if parser.problems:
-        raise InterchangeError(sorted(parser.problems, key=lambda p: (p.line or 0, p.column or 0)))
-    return parser.questions
+    skipped = sorted(parser.skipped, key=lambda s: s.problems[0].line or 0)
+    return ReadResult(tuple(parser.questions), tuple(skipped))

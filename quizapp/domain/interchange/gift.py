@@ -23,7 +23,12 @@ from collections.abc import Sequence
 from quizapp.domain.interchange import (
     InterchangeError,
     InterchangeProblem,
+    ItemNamer,
+    ReadQuestion,
+    ReadResult,
+    SkippedQuestion,
     decode_text,
+    in_plain_words,
     refuse_question_count,
     unique_id,
 )
@@ -40,7 +45,7 @@ from quizapp.domain.interchange.gift_syntax import (
 from quizapp.domain.question_types import QUESTION_TYPES, Question, QuestionInvalid
 from quizapp.domain.questions import question_from_mapping
 
-__all__ = ["dump_gift", "parse_gift"]
+__all__ = ["dump_gift", "parse_gift", "read_gift"]
 
 _BLANK = "_____"
 _CATEGORY = "$CATEGORY:"
@@ -86,9 +91,9 @@ def _read_answers(
     if open_at < 0:
         raise reader.refuse(
             body.position,
-            f"type not supported: description ({reader.label()} has no answer block "
-            "{...}; GIFT text without answers is a Moodle description, which QuizApp "
-            "does not import)",
+            f"description questions are not supported: {reader.label()} has no answer "
+            "block {...}; GIFT text without answers is a Moodle description, which only "
+            "shows text and asks nothing",
         )
     if close_at < 0:
         raise reader.refuse(
@@ -111,9 +116,9 @@ def _read_answers(
     if extra >= 0:
         raise reader.refuse(
             body.at(extra),
-            "type not supported: cloze (a second answer block; a GIFT question has "
-            "one block, several blanks need Moodle's embedded-answers type, which "
-            "QuizApp does not import)",
+            "cloze (embedded answers) questions are not supported: this is a second "
+            "answer block; a GIFT question has one block, and several blanks need "
+            "Moodle's embedded-answers type: split it into separate questions",
         )
 
     block = body.sub(open_at + 1, close_at)
@@ -142,8 +147,9 @@ def _read_answers(
     if answers.is_empty():
         raise reader.refuse(
             open_where,
-            f"type not supported: essay ({reader.label()} has an empty answer block; "
-            "QuizApp does not import essay questions)",
+            f"essay questions are not supported: {reader.label()} has an empty answer "
+            "block, which is Moodle's essay, graded by hand; our questions are graded "
+            "automatically",
         )
     reader.open_where = open_where
     reader_class = next((cls for cls in _GIFT_READERS if cls.gift_reads(answers)), None)
@@ -237,82 +243,111 @@ def parse_gift(
 ) -> list[Question]:
     """Read a GIFT file into questions, all or nothing.
 
-    ``path`` names the file in problems. Every problem found in the file is collected
-    and raised as one :class:`InterchangeError` (each with line and column); no
-    question is returned unless the whole file is valid. Nothing else is ever raised.
-    Question ids come from ``::title::`` (else a ``[id:...]`` comment marker, else the
-    prompt), made unique within the file; tags come from ``[tag:...]`` comment markers
-    and from the last segment of the current ``$CATEGORY:``. A file with more than
-    ``max_questions`` question blocks raises :class:`FileRefused` before any is read.
+    Every problem found in the file is raised as one :class:`InterchangeError` (each
+    with line and column); no question is returned unless the whole file is valid.
+    Nothing else is ever raised. See :func:`read_gift` for the rest.
+    """
+    return read_gift(text_or_bytes, path, max_questions=max_questions).all_or_nothing()
+
+
+def read_gift(
+    text_or_bytes: str | bytes, path: str, *, max_questions: int | None = None
+) -> ReadResult:
+    """Read a GIFT file question by question.
+
+    ``path`` names the file in problems. A question (a block between blank lines) that
+    cannot be imported is skipped with every problem found in it, each with line and
+    column; the others are read. Question ids come from ``::title::`` (else a
+    ``[id:...]`` comment marker, else the prompt), made unique within the file; tags
+    come from ``[tag:...]`` comment markers and from the last segment of the current
+    ``$CATEGORY:``. Raises :class:`InterchangeError` only for the file as a whole (not
+    UTF-8, no question at all), and :class:`FileRefused` before any question is read for
+    a file with more than ``max_questions`` question blocks.
     """
     text = decode_text(text_or_bytes, path)
     lines = _lines(text)
     refuse_question_count(path, _question_count(lines), max_questions)
     chunks = _chunks(lines)
     problems: list[InterchangeProblem] = []
-    questions: list[Question] = []
+    questions: list[ReadQuestion] = []
+    skipped: list[SkippedQuestion] = []
     taken: set[str] = set()
     category: str | None = None
     for chunk in chunks:
-        comments = [(number, line) for number, line in chunk if line.strip().startswith("//")]
-        body = [(number, line) for number, line in chunk if not line.strip().startswith("//")]
-        if not body:
-            continue
-        first_line, first = body[0]
-        if first.strip().startswith(_CATEGORY):
-            column = len(first) - len(first.lstrip()) + 1
-            if len(body) > 1:
-                problems.append(
-                    InterchangeProblem(
-                        path=path,
-                        line=body[1][0],
-                        column=len(body[1][1]) - len(body[1][1].lstrip()) + 1,
-                        message="expected a blank line after the $CATEGORY line (Moodle "
-                        "would read this line as part of the category name)",
-                    )
+        before = len(problems)
+        category = _read_chunk(path, chunk, category, taken, problems, questions)
+        if len(problems) > before:
+            skipped.append(SkippedQuestion(tuple(problems[before:])))
+    if not questions and not skipped:
+        raise InterchangeError(
+            [
+                InterchangeProblem(
+                    path=path,
+                    line=1,
+                    message="no questions found: a GIFT question is text followed by an "
+                    "answer block, e.g. 'Water boils at 100 °C at sea level.{T}'",
                 )
-                continue
-            name = first.strip()[len(_CATEGORY) :].strip()
-            if not name:
-                problems.append(
-                    InterchangeProblem(
-                        path=path,
-                        line=first_line,
-                        column=column,
-                        message="expected a category after $CATEGORY:, "
-                        "e.g. $CATEGORY: $course$/top/Geography",
-                    )
+            ]
+        )
+    return ReadResult(tuple(questions), tuple(skipped))
+
+
+def _read_chunk(
+    path: str,
+    chunk: Sequence[tuple[int, str]],
+    category: str | None,
+    taken: set[str],
+    problems: list[InterchangeProblem],
+    questions: list[ReadQuestion],
+) -> str | None:
+    """Read one block: a ``$CATEGORY:`` line or a question. Returns the category now in force."""
+    comments = [(number, line) for number, line in chunk if line.strip().startswith("//")]
+    body = [(number, line) for number, line in chunk if not line.strip().startswith("//")]
+    if not body:
+        return category
+    first_line, first = body[0]
+    if first.strip().startswith(_CATEGORY):
+        column = len(first) - len(first.lstrip()) + 1
+        if len(body) > 1:
+            problems.append(
+                InterchangeProblem(
+                    path=path,
+                    line=body[1][0],
+                    column=len(body[1][1]) - len(body[1][1].lstrip()) + 1,
+                    message="expected a blank line after the $CATEGORY line (Moodle "
+                    "would read this line as part of the category name)",
                 )
-                continue
-            category = _category_tag(name)
-            continue
-        size = sum(len(line) for _, line in body)
-        if size > MAX_QUESTION_CHARACTERS:
+            )
+            return category
+        name = first.strip()[len(_CATEGORY) :].strip()
+        if not name:
             problems.append(
                 InterchangeProblem(
                     path=path,
                     line=first_line,
-                    message=f"this question is {size:,} characters long; a question may be "
-                    f"at most {MAX_QUESTION_CHARACTERS:,} (is a blank line missing between "
-                    "two questions?)",
+                    column=column,
+                    message="expected a category after $CATEGORY:, "
+                    "e.g. $CATEGORY: $course$/top/Geography",
                 )
             )
-            continue
-        question = _read_question(path, GiftSource(body), comments, category, taken, problems)
-        if question is not None:
-            questions.append(question)
-    if not questions and not problems:
+            return category
+        return _category_tag(name)
+    size = sum(len(line) for _, line in body)
+    if size > MAX_QUESTION_CHARACTERS:
         problems.append(
             InterchangeProblem(
                 path=path,
-                line=1,
-                message="no questions found: a GIFT question is text followed by an answer "
-                "block, e.g. 'Water boils at 100 °C at sea level.{T}'",
+                line=first_line,
+                message=f"this question is {size:,} characters long; a question may be "
+                f"at most {MAX_QUESTION_CHARACTERS:,} (is a blank line missing between "
+                "two questions?)",
             )
         )
-    if problems:
-        raise InterchangeError(problems)
-    return questions
+        return category
+    question = _read_question(path, GiftSource(body), comments, category, taken, problems)
+    if question is not None:
+        questions.append(question)
+    return category
 
 
 def _read_question(
@@ -322,7 +357,7 @@ def _read_question(
     category: str | None,
     taken: set[str],
     problems: list[InterchangeProblem],
-) -> Question | None:
+) -> ReadQuestion | None:
     """One question from its chunk, or None after recording why it cannot be imported."""
     reader = GiftReader(path, problems)
     span = source.span().strip()
@@ -356,16 +391,38 @@ def _read_question(
         mapping["tags"] = list(tags)
         for index, where in enumerate(tags.values()):
             reader.where[("tags", index)] = where
-    mapping["id"] = _question_id(
-        title.literal() if title is not None else "", idnumber, str(mapping["prompt"]), taken
-    )
+    title_text = title.literal() if title is not None else ""
+    mapping["id"] = _question_id(title_text, idnumber, str(mapping["prompt"]), taken)
     try:
-        return question_from_mapping(mapping, require_evidence=False)
+        question = question_from_mapping(mapping, require_evidence=False)
     except QuestionInvalid as invalid:
         for field_problem in invalid.problems:
             where = _closest(reader.where, field_problem.path, span.position)
-            reader.problem(where, field_problem.message)
+            reader.problem(where, in_plain_words(field_problem.message, _namer(reader.where)))
         return None
+    names = [question.id] if title_text or idnumber else []
+    if title_text and idnumber:
+        names.append(unique_id(idnumber, set()))
+    return ReadQuestion(question, tuple(names))
+
+
+# How a GIFT author knows the entries of an answer block.
+_ENTRY_WORDS = {"choices": "answer", "answers": "answer", "pairs": "pair"}
+
+
+def _namer(where: dict[tuple[str | int, ...], Position]) -> ItemNamer:
+    """Name an entry of the answer block by its number and place: "answer 2 (line 4,
+    column 6)", "the right side of pair 1 (line 3, column 5)"."""
+
+    def name(field: str, index: int, part: str | None) -> str | None:
+        word = _ENTRY_WORDS.get(field)
+        position = where.get((field, index))
+        if word is None or position is None:
+            return None
+        named = f"{word} {index + 1} (line {position[0]}, column {position[1]})"
+        return f"the {part} side of {named}" if part in ("left", "right") else named
+
+    return name
 
 
 def _question_id(title: str, idnumber: str | None, prompt: str, taken: set[str]) -> str:

@@ -1,8 +1,9 @@
 """Moodle XML: import into our question types and export back (docs/interchange-moodle-xml.md).
 
-Import is all or nothing: every problem in the file is collected, each naming the question's
-position among the ``<question>`` elements and its ``<name>``, and one
-:class:`~quizapp.domain.interchange.InterchangeError` is raised. The XML is parsed only by
+Import reads question by question: every problem in the file is collected, each naming the
+question's position among the ``<question>`` elements and its ``<name>``; ``read_moodle_xml``
+skips the questions with problems, ``parse_moodle_xml`` (all or nothing) raises one
+:class:`~quizapp.domain.interchange.InterchangeError` with them all. The XML is parsed only by
 defusedxml with DTDs, entities and external references forbidden, so an entity-expansion
 bomb or an external entity is refused before anything is expanded or fetched.
 
@@ -25,7 +26,11 @@ from defusedxml import DefusedXmlException
 from quizapp.domain.interchange import (
     InterchangeError,
     InterchangeProblem,
+    ReadQuestion,
+    ReadResult,
+    SkippedQuestion,
     decode_text,
+    in_plain_words,
     refuse_question_count,
     unique_id,
 )
@@ -45,42 +50,60 @@ from quizapp.domain.question_types import QUESTION_TYPES, Question, QuestionInva
 from quizapp.domain.question_types.base import FormatUnsupported, XmlSources
 from quizapp.domain.questions import question_from_mapping
 
-__all__ = ["MOODLE_FRACTIONS", "dump_moodle_xml", "html_to_text", "parse_moodle_xml"]
+__all__ = [
+    "MOODLE_FRACTIONS",
+    "dump_moodle_xml",
+    "html_to_text",
+    "parse_moodle_xml",
+    "read_moodle_xml",
+]
 
 # Characters XML 1.0 cannot carry at all, not even as character references.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _VALID_ID = re.compile(r"[a-z0-9-]+")
 
-# Moodle types we recognise but cannot represent, with the reason a teacher needs to hear.
+# Moodle types we recognise but cannot represent: how a teacher knows the type, and why.
+_CALCULATED = (
+    "its answer comes from a formula with random values; use a numerical question with a "
+    "fixed answer"
+)
+_CLOZE = "it holds several sub-questions in one text; split it into separate questions"
 _UNSUPPORTED = {
-    "essay": "it is graded by hand; our questions are graded automatically",
-    "description": "it only shows text and asks nothing",
-    "cloze": "it embeds several sub-questions in one text; split it into separate questions",
-    "multianswer": (
-        "an embedded-answers (Cloze) question holds several sub-questions in one text; "
-        "split it into separate questions"
-    ),
-    "calculated": (
-        "its answer comes from a formula with random values; use a numerical question "
-        "with a fixed answer"
-    ),
-    "calculatedsimple": (
-        "its answer comes from a formula with random values; use a numerical question "
-        "with a fixed answer"
-    ),
+    "essay": ("essay", "it is graded by hand; our questions are graded automatically"),
+    "description": ("description", "it only shows text and asks nothing"),
+    "cloze": ("cloze (embedded answers)", _CLOZE),
+    "multianswer": ("embedded answers (cloze, multianswer)", _CLOZE),
+    "calculated": ("calculated", _CALCULATED),
+    "calculatedsimple": ("simple calculated", _CALCULATED),
     "calculatedmulti": (
+        "calculated multichoice",
         "its choices come from formulas with random values; use a multichoice question "
-        "with fixed choices"
+        "with fixed choices",
     ),
-    "randomsamatch": "it draws short-answer questions at random when the quiz starts",
-    "random": "it stands for a question drawn at random from a category",
-    "ddwtos": "drag-and-drop into text has no counterpart among our question types",
-    "gapselect": "select-missing-words has no counterpart among our question types",
-    "ddimageortext": "drag-and-drop onto an image has no counterpart among our question types",
-    "ddmarker": "drag-and-drop markers on an image have no counterpart among our question types",
+    "randomsamatch": (
+        "random short-answer matching",
+        "it draws short-answer questions at random when the quiz starts",
+    ),
+    "random": ("random", "it stands for a question drawn at random from a category"),
+    "ddwtos": (
+        "drag and drop into text (ddwtos)",
+        "it has no counterpart among our question types",
+    ),
+    "gapselect": (
+        "select missing words (gapselect)",
+        "it has no counterpart among our question types",
+    ),
+    "ddimageortext": (
+        "drag and drop onto image (ddimageortext)",
+        "it has no counterpart among our question types",
+    ),
+    "ddmarker": (
+        "drag and drop markers (ddmarker)",
+        "it has no counterpart among our question types",
+    ),
     "multichoiceset": (
-        "all-or-nothing multiple choice would be graded with partial credit here; "
-        "export it from Moodle as multichoice"
+        "all-or-nothing multiple choice (multichoiceset)",
+        "it would be graded with partial credit here; export it from Moodle as multichoice",
     ),
 }
 
@@ -223,7 +246,8 @@ def _old_style_image(reader: XmlReader) -> str | None:
 
 
 def _question_id(reader: XmlReader, prompt: str, taken: set[str]) -> str:
-    name = reader.name or ""
+    """The bank id: the ``<name>``, else the ``<idnumber>``, else the prompt's words."""
+    name = reader.name or _idnumber(reader)
     if _VALID_ID.fullmatch(name) and name not in taken:
         taken.add(name)
         return name
@@ -248,7 +272,7 @@ def _read_question(
             if field_problem.path[:1] and field_problem.path[0] in blamed:
                 continue  # already reported in Moodle's terms
             where = _where(field_problem.path, sources)
-            message = _in_moodle_terms(field_problem.message, sources)
+            message = in_plain_words(_in_moodle_terms(field_problem.message, sources))
             reader.problem(f"{where}: {message}" if where else message)
         return None
     return None if reader.problems else question
@@ -263,15 +287,33 @@ def parse_moodle_xml(
 ) -> list[Question]:
     """Read a Moodle XML question file into our questions, all or nothing.
 
-    ``path`` is only used to name the file in problems. Raises
-    :class:`~quizapp.domain.interchange.InterchangeError` listing every problem: a file
-    that is not UTF-8 or not well-formed XML (with line and column), a DTD or entity
-    declaration, and per question (position among ``<question>`` elements and name) an
-    unknown or unsupported type, a fraction that is not one of Moodle's grades, a
-    numerical answer that is not a number, too few answers, and anything our own
-    validation rejects. ``category`` pseudo-questions add their last path segment as a tag
-    to the questions that follow them. Never raises anything else. A file with more than
-    ``max_questions`` questions raises :class:`FileRefused` before any is read.
+    Raises :class:`~quizapp.domain.interchange.InterchangeError` listing every problem
+    (see :func:`read_moodle_xml`); never raises anything else.
+    """
+    return read_moodle_xml(
+        data, path, max_questions=max_questions, media=media
+    ).all_or_nothing()
+
+
+def read_moodle_xml(
+    data: bytes | str,
+    path: str,
+    *,
+    max_questions: int | None = None,
+    media: MediaCollector | None = None,
+) -> ReadResult:
+    """Read a Moodle XML question file question by question.
+
+    ``path`` is only used to name the file in problems. A ``<question>`` that cannot be
+    imported is skipped with its problems, each naming its position among the
+    ``<question>`` elements and its name: an unknown or unsupported type, a fraction that
+    is not one of Moodle's grades, a numerical answer that is not a number, too few
+    answers, and anything our own validation rejects. ``category`` pseudo-questions add
+    their last path segment as a tag to the questions that follow them. Raises
+    :class:`~quizapp.domain.interchange.InterchangeError` only for the file as a whole (not
+    UTF-8, not well-formed XML, with line and column; a DTD or entity declaration; another
+    root than ``<quiz>``), and :class:`FileRefused` before any question is read for a file
+    with more than ``max_questions`` questions. Never raises anything else.
 
     Images carried in the file (``<file>`` elements linked as ``@@PLUGINFILE@@/name``, and
     the old ``<image_base64>``) become ``![alt](media:<sha256>.<ext>)`` in the text; their
@@ -280,7 +322,6 @@ def parse_moodle_xml(
     """
     text = decode_text(data, path)
     media = media if media is not None else MediaCollector()
-    problems: list[InterchangeProblem] = []
     root = _parse_xml(text, path)
     if root.tag != "quiz":
         raise InterchangeError(
@@ -295,7 +336,8 @@ def parse_moodle_xml(
     elements = root.findall("question")
     count = sum(1 for e in elements if (e.get("type") or "").strip() != "category")
     refuse_question_count(path, count, max_questions)
-    questions: list[Question] = []
+    questions: list[ReadQuestion] = []
+    skipped: list[SkippedQuestion] = []
     taken: set[str] = set()
     category: str | None = None
     for position, element in enumerate(elements, 1):
@@ -305,7 +347,8 @@ def parse_moodle_xml(
             category = _category_tag(element)
             continue
         if qtype in _UNSUPPORTED:
-            reader.problem(f"type not supported: {qtype} ({_UNSUPPORTED[qtype]})")
+            label, reason = _UNSUPPORTED[qtype]
+            reader.problem(f"{label} questions are not supported: {reason}")
         elif qtype not in _XML_READERS:
             known = ", ".join(["category", *_XML_READERS])
             shown = f"unknown question type {qtype!r}" if qtype else "<question> has no type"
@@ -313,11 +356,23 @@ def parse_moodle_xml(
         else:
             question = _read_question(reader, qtype, category, taken)
             if question is not None:
-                questions.append(question)
-        problems.extend(reader.problems)
-    if problems:
-        raise InterchangeError(problems)
-    return questions
+                questions.append(ReadQuestion(question, _names(reader, question)))
+        if reader.problems:
+            skipped.append(SkippedQuestion(tuple(reader.problems)))
+    return ReadResult(tuple(questions), tuple(skipped))
+
+
+def _idnumber(reader: XmlReader) -> str:
+    return raw_text(reader.element.find("idnumber")).strip()
+
+
+def _names(reader: XmlReader, question: Question) -> tuple[str, ...]:
+    """The bank ids the question's ``<name>`` and ``<idnumber>`` give (see ReadQuestion)."""
+    idnumber = _idnumber(reader)
+    names = [question.id] if reader.name or idnumber else []
+    if reader.name and idnumber:
+        names.append(unique_id(idnumber, set()))
+    return tuple(names)
 
 
 # ------------------------------------------------------------------------------ writing

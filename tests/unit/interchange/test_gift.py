@@ -413,9 +413,9 @@ INVALID = {
         # {Rome} is a short answer, as in Moodle; {true} is taken for a mistyped {TRUE}.
         (3, 45, "{true} is not a true/false answer: write {T} or {TRUE}"),
     ],
-    "essay.gift": [(1, 67, "type not supported: essay (question 'Essay'")],
-    "description.gift": [(2, 10, "type not supported: description (question 'Intro'")],
-    "cloze.gift": [(1, 68, "type not supported: cloze (a second answer block")],
+    "essay.gift": [(1, 67, "essay questions are not supported: question 'Essay'")],
+    "description.gift": [(2, 10, "description questions are not supported: question 'Intro'")],
+    "cloze.gift": [(1, 68, "cloze (embedded answers) questions are not supported")],
     "partial-multiple.gift": [(1, 38, "the positive grades add up to 90% (70% + 20%)")],
     "category-not-alone.gift": [(2, 1, "expected a blank line after the $CATEGORY line")],
     "title-unclosed.gift": [(1, 1, "question title opened with '::' is never closed")],
@@ -437,7 +437,7 @@ INVALID = {
     "invalid-fields.gift": [
         (4, 6, "choice text 'Venus' repeats"),
         (7, 13, "prompt must not contain raw HTML"),
-        (9, 34, "answers[0] '.' has nothing to match"),
+        (9, 34, "answer 1 (line 9, column 34) '.' has nothing to match"),
     ],
     "short-without-full-credit.gift": [(1, 62, "no full-credit answer")],
     "empty.gift": [(1, None, "no questions found")],
@@ -647,13 +647,13 @@ MORE_PROBLEMS = [
     ("Q{~%150%a =b}", (1, 4, "weight 150% is not one of Moodle's grades")),
     ("Q{a ~b =c}", (1, 3, "expected '=' or '~' before 'a'")),
     ("Q{#}", (1, 4, "expected a number after '#'")),
-    ("Q{####only feedback}", (1, 2, "type not supported: essay")),
+    ("Q{####only feedback}", (1, 2, "essay questions are not supported")),
     ("Q{#1e999}", (1, 4, "expected a number, found '1e999'")),
     ("Q{#inf}", (1, 4, "expected a number, found 'inf'")),
     ("Q{#..5}", (1, 4, "expected a number, found '..5'")),
     ("Q{#1:2:3}", (1, 4, "expected a number, found '2:3'")),
     ("Q{=a -> b}", (1, 3, "pairs needs at least 2 entries, found 1")),
-    ("Q{=a -> b =a -> c}", (1, 12, "left 'a' repeats pairs[0].left")),
+    ("Q{=a -> b =a -> c}", (1, 12, "left 'a' repeats the left side of pair 1 (line 1, column 4)")),
 ]
 
 

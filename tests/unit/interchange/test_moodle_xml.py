@@ -204,12 +204,12 @@ INVALID_FILES = [
     (
         "unsupported-types.xml",
         [
-            (" question 1 (Alliance essay)", "type not supported: essay (it is graded by hand"),
-            (" question 2 (Reading note)", "type not supported: description (it only shows"),
-            (" question 3 (Gap fill)", "type not supported: cloze (it embeds several"),
-            (" question 4 (Embedded answers)", "type not supported: multianswer ("),
-            (" question 5 (Growth rate)", "type not supported: calculated (its answer comes"),
-            (" question 6 (Random matching)", "type not supported: randomsamatch (it draws"),
+            (" question 1 (Alliance essay)", "essay questions are not supported: it is graded"),
+            (" question 2 (Reading note)", "description questions are not supported: it"),
+            (" question 3 (Gap fill)", "cloze (embedded answers) questions are not"),
+            (" question 4 (Embedded answers)", "embedded answers (cloze, multianswer) questions"),
+            (" question 5 (Growth rate)", "calculated questions are not supported: its"),
+            (" question 6 (Random matching)", "random short-answer matching questions are not"),
         ],
     ),
     (
@@ -291,7 +291,7 @@ INVALID_FILES = [
     (
         "some-good-some-bad.xml",
         [
-            (" question 3 (Reflection)", "type not supported: essay"),
+            (" question 3 (Reflection)", "essay questions are not supported"),
             (" question 4 (Veto year)", "<answer> 1: 'two thousand four' is not a number"),
         ],
     ),
