@@ -290,9 +290,7 @@ def parse_moodle_xml(
     Raises :class:`~quizapp.domain.interchange.InterchangeError` listing every problem
     (see :func:`read_moodle_xml`); never raises anything else.
     """
-    return read_moodle_xml(
-        data, path, max_questions=max_questions, media=media
-    ).all_or_nothing()
+    return read_moodle_xml(data, path, max_questions=max_questions, media=media).all_or_nothing()
 
 
 def read_moodle_xml(

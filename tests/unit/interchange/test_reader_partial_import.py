@@ -27,7 +27,7 @@ READERS: dict[str, Reader] = {"gift": read_gift, "moodle-xml": read_moodle_xml, 
 GIFT = """\
 ::good::Sweden is in Europe.{T}
 
-::two right::Which is a prime number?{=7 =11 ~8}
+::bad weight::Which is a prime number?{=7 ~%35%11 ~8}
 
 // [id:ID-7]
 ::kept::Pick the ocean.{=Pacific ~Alps}
@@ -59,7 +59,7 @@ def test_gift_reads_the_good_questions_and_skips_each_broken_one_with_line_and_c
 
     assert [read.question.id for read in result.questions] == ["good", "kept", "unnamed-but-fine"]
     assert [str(skipped).split(": ", 1)[0] for skipped in result.skipped] == [
-        "quiz.gift:3:38",
+        "quiz.gift:3:44",
         "quiz.gift:8:10",
         "quiz.gift:10:25",
     ]
