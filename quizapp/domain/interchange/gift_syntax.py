@@ -241,8 +241,8 @@ class GiftReader:
         if _is_html(text, fmt) and _IMAGE.search(text):
             self.problem(
                 where,
-                "this text shows an image, and our questions cannot hold images; describe "
-                "it in words or remove it first",
+                "this text shows an image, and GIFT cannot carry the image's file; describe "
+                "it in words, or import the question as Moodle XML, which carries its images",
             )
         return convert_text(text, fmt)
 

@@ -441,7 +441,7 @@ INVALID = {
     ],
     "short-without-full-credit.gift": [(1, 62, "no full-credit answer")],
     "empty.gift": [(1, None, "no questions found")],
-    "html-image.gift": [(2, 8, "this text shows an image, and our questions cannot hold images")],
+    "html-image.gift": [(2, 8, "this text shows an image, and GIFT cannot carry the image's file")],
     "many-problems.gift": [
         (2, 40, "weight 15% is not one of Moodle's grades"),
         (4, 40, "expected a number, found 'eight'"),
