@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from quizapp.domain.grades import percentage_text
 from quizapp.domain.question_types import ChoiceQuestion
 from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.stats import QuestionStats
@@ -81,9 +82,15 @@ def thirds(totals: Sequence[float]) -> list[int]:
 
 @dataclass(frozen=True)
 class Distractors:
-    """Share of the top, middle and bottom thirds choosing each option of a choice question."""
+    """Share of the top, middle and bottom thirds choosing each option of a choice question.
+
+    ``grades`` holds each option's grade as a percentage ("50%", "-25%") when the question
+    gives its choices Moodle's partial credit, so the table shows more than "key or not";
+    it is empty otherwise.
+    """
 
     options: list[tuple[str, bool, float, float, float, float]]  # text, key, top, mid, bottom, all
+    grades: tuple[str, ...] = ()
 
 
 def distractors(
@@ -134,7 +141,9 @@ def counted_distractors(
         )
         for index, choice in enumerate(question.choices)
     ]
-    return Distractors(options)
+    graded = any(choice.fraction is not None for choice in question.choices)
+    grades = tuple(f"{percentage_text(c.credit)}%" for c in question.choices) if graded else ()
+    return Distractors(options, grades)
 
 
 def health_flags(

@@ -171,6 +171,45 @@ def test_distractors_share_of_each_third_per_option(
     assert [option[2:] for option in table.options] == [pytest.approx(row) for row in options]
 
 
+@pytest.mark.parametrize(
+    ("type_name", "choices", "grades"),
+    [
+        # Partial credit: each option shows its grade, so a 50% choice is not a plain "key".
+        (
+            "single",
+            [
+                {"text": "A", "fraction": 1},
+                {"text": "B", "fraction": 0.5},
+                {"text": "C", "correct": False},
+            ],
+            ("100%", "50%", "0%"),
+        ),
+        (
+            "multiple",
+            [
+                {"text": "A", "fraction": 0.5},
+                {"text": "B", "fraction": 0.5},
+                {"text": "C", "fraction": -0.25},
+            ],
+            ("50%", "50%", "-25%"),
+        ),
+        # Without fractions the table says key or not, as before.
+        ("single", [{"text": "A", "correct": True}, {"text": "B", "correct": False}], ()),
+    ],
+)  # fmt: skip
+def test_distractors_show_each_options_grade_when_the_question_gives_partial_credit(
+    type_name: str, choices: list[dict[str, object]], grades: tuple[str, ...]
+) -> None:
+    question = question_from_mapping(
+        {"id": "q", "type": type_name, "prompt": "Which?", "choices": choices},
+        require_evidence=False,
+    )
+
+    table = distractors(question, [(0, 1)], [0])
+
+    assert table is not None and table.grades == grades
+
+
 def test_distractors_are_only_for_choice_questions() -> None:
     assert distractors(short_question(), [(0, "Dutch")], [0]) is None
     assert counted_distractors(short_question(), [(0, "Dutch", 3)]) is None
