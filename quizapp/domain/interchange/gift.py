@@ -42,6 +42,7 @@ from quizapp.domain.interchange.gift_syntax import (
     escape,
     escape_text,
 )
+from quizapp.domain.media import media_names, texts_with_paths
 from quizapp.domain.question_types import QUESTION_TYPES, Question, QuestionInvalid
 from quizapp.domain.questions import question_from_mapping
 
@@ -468,6 +469,15 @@ def _general_feedback(question: Question) -> str:
     return f"####{escape_text(question.explanation)}" if question.explanation else ""
 
 
+def _image_problem(question: Question) -> str | None:
+    """Why a question showing images cannot be written: GIFT carries no files, so Moodle
+    would show broken images (Moodle XML carries them)."""
+    for _, text in texts_with_paths(question.to_mapping()):
+        if media_names(text):
+            return "it shows an image, and GIFT cannot carry image files; export it as Moodle XML"
+    return None
+
+
 def dump_gift(questions: Sequence[Question], *, category: str | None = None) -> str:
     """Write questions as a GIFT file that :func:`parse_gift` and Moodle read back.
 
@@ -486,7 +496,7 @@ def dump_gift(questions: Sequence[Question], *, category: str | None = None) -> 
             raise ValueError("category must be one non-empty line of text")
         out += [f"{_CATEGORY} {category.strip()}", ""]
     for question in questions:
-        reason = question.gift_problem()
+        reason = _image_problem(question) or question.gift_problem()
         if reason is not None:
             out += [*_skipped(question, reason), ""]
             continue
