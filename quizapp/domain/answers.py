@@ -28,6 +28,7 @@ __all__ = [
     "NUMERIC_LIMIT",
     "SHORT_LIMIT",
     "AnswerRejected",
+    "answer_feedback",
     "describe_answer",
     "describe_key",
     "is_answered",
@@ -114,3 +115,9 @@ def describe_answer(question: Question, stored: object | None) -> str:
 def describe_key(question: Question) -> str:
     """The right answer as plain text for the review page."""
     return question.describe_key()
+
+
+def answer_feedback(question: Question, stored: object | None) -> tuple[str, ...]:
+    """The feedback written for the learner's answer (Markdown), for the review once the
+    answer is final; empty when unanswered or when the answer carries none."""
+    return question.feedback_for(response_for_grading(question, stored))

@@ -21,7 +21,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from quizapp.clock import utcnow
-from quizapp.domain.answers import describe_answer, describe_key
+from quizapp.domain.answers import answer_feedback, describe_answer, describe_key
 from quizapp.domain.progress import outcome
 from quizapp.security import student_required
 from quizapp.services import attempt_pages
@@ -52,6 +52,7 @@ blueprint = Blueprint("student", __name__, url_prefix="/student")
 # The feedback macro describes answers through these, whatever the question type.
 blueprint.add_app_template_global(describe_answer, "describe_answer")
 blueprint.add_app_template_global(describe_key, "describe_key")
+blueprint.add_app_template_global(answer_feedback, "answer_feedback")
 blueprint.add_app_template_global(outcome, "outcome_of")
 blueprint.add_app_template_global(navigator_buttons, "navigator_buttons")
 

@@ -407,6 +407,15 @@ class Question(abc.ABC):
     def grade(self, response: object) -> float:
         """Grade a response as a fraction 0..1 of the points; never raises."""
 
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """The feedback the author wrote for this response (Markdown), in bank order.
+
+        ``response`` has the shape :meth:`grade` takes; like grading it never raises.
+        Empty when the type has no per-answer feedback, the response is missing or
+        malformed, or its answer carries none.
+        """
+        return ()
+
     # -- the answer format (quizapp.domain.answers is the API over these)
 
     @abc.abstractmethod

@@ -96,6 +96,16 @@ class MultipleChoice(ChoiceQuestion):
         penalty = len(picked & wrong) / len(wrong) if wrong else 0.0
         return max(0.0, gain - penalty)
 
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """The feedback of each chosen choice that has one, in bank order, each once."""
+        if not isinstance(response, list | tuple | set | frozenset):
+            return ()
+        chosen = read_indices(response, len(self.choices))
+        if chosen is None:  # malformed: it grades 0 and says nothing, as grading does
+            return ()
+        picked = [self.choices[i] for i in sorted(set(chosen))]
+        return tuple(choice.feedback for choice in picked if choice.feedback)
+
     def read_form(
         self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens
     ) -> list[int] | None:

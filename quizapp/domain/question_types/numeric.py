@@ -304,10 +304,10 @@ class Numeric(Question):
         answer = self.matching_answer(response)
         return 0.0 if answer is None else min(1.0, max(0.0, answer.fraction))
 
-    def feedback_for(self, response: object) -> str:
-        """The feedback of the answer the response matched ("" when none or none written)."""
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """The feedback of the answer the response matched, if it has one."""
         answer = self.matching_answer(response)
-        return "" if answer is None else answer.feedback
+        return () if answer is None or not answer.feedback else (answer.feedback,)
 
     # -- the answer format: stored as typed; an unparseable number is wrong, not tampering
 

@@ -241,10 +241,10 @@ class ShortAnswer(Question):
         matched = self.first_match(response)
         return 0.0 if matched is None else min(1.0, max(0.0, matched.fraction))
 
-    def feedback_for(self, response: object) -> str:
-        """The feedback of the answer that graded the response ("" when none)."""
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """The feedback of the answer that graded the response, if it has one."""
         matched = self.first_match(response)
-        return "" if matched is None else matched.feedback
+        return () if matched is None or not matched.feedback else (matched.feedback,)
 
     # -- the answer format: kept exactly as typed; grading normalises, the review shows it
 

@@ -67,6 +67,12 @@ class SingleChoice(ChoiceQuestion):
         index = read_index(response, len(self.choices))
         return 0.0 if index is None else max(0.0, self.choices[index].credit)
 
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """The chosen choice's feedback, if it has one."""
+        index = read_index(response, len(self.choices))
+        feedback = "" if index is None else self.choices[index].feedback
+        return (feedback,) if feedback else ()
+
     def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> int | None:
         """The chosen choice's token from ``answer``, as its bank index."""
         text = form_value(form, "answer")

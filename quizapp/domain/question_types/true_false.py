@@ -70,6 +70,16 @@ class TrueFalse(Question):
             return 0.0
         return 1.0 if response == self.answer else 0.0
 
+    def feedback_for(self, response: object) -> tuple[str, ...]:
+        """``feedback_true`` for a learner who answered true, ``feedback_false`` for false:
+        each is the feedback of that answer, as in Moodle's truefalse ``<answer>``."""
+        if isinstance(response, str):
+            response = _FORM_VALUES.get(response.strip().casefold())
+        if not isinstance(response, bool):
+            return ()
+        feedback = self.feedback_true if response else self.feedback_false
+        return (feedback,) if feedback else ()
+
     # -- the answer format
 
     def read_form(self, form: Mapping[str, Sequence[str]], tokens: AnswerTokens) -> bool | None:

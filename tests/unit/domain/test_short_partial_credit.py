@@ -142,7 +142,7 @@ def test_the_first_matching_answer_gives_the_grade_and_its_feedback(
     question: ShortAnswer, response: object, grade: float, feedback: str
 ) -> None:
     assert question.grade(response) == grade
-    assert question.feedback_for(response) == feedback
+    assert question.feedback_for(response) == ((feedback,) if feedback else ())
 
 
 def test_plain_answers_are_full_marks_answers() -> None:
