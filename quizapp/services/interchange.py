@@ -83,6 +83,40 @@ def more_problems(count: int) -> str:
 
 
 @dataclass(frozen=True)
+class NothingToImport:
+    """Why nothing of a read file is imported, and what to list.
+
+    Either the teacher asked for all or nothing and some question has a problem
+    (``problems``: every problem, in file order), or no question of the file can be
+    imported at all (``none_importable``; ``problems``: the skipped questions).
+    """
+
+    problems: Sequence[object]
+    none_importable: bool
+
+    @property
+    def none_importable_summary(self) -> str:
+        """The line saying that no question can be imported (when that is the reason)."""
+        count = len(self.problems)
+        return (
+            f"None of the {count:,} question{'' if count == 1 else 's'} in the file can be "
+            "imported, so nothing was imported."
+        )
+
+
+def nothing_to_import(result: ReadResult, *, skip_problems: bool) -> NothingToImport | None:
+    """Why nothing of ``result`` is imported, or None when some questions are.
+
+    ``skip_problems`` is "import what can be imported"; without it, all or nothing.
+    """
+    if result.skipped and not skip_problems:
+        return NothingToImport(result.problems, none_importable=False)
+    if not result.questions:
+        return NothingToImport(result.skipped, none_importable=True)
+    return None
+
+
+@dataclass(frozen=True)
 class ImportTarget:
     """The section imported questions go to."""
 
