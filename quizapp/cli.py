@@ -255,7 +255,7 @@ def import_command(
     counts = Counter(item.match for item in plan)
     written = counts[Match.NEW] + counts[Match.NEW_VERSION]
     if dry_run:
-        click.echo(f"{written} questions would be imported (dry run: nothing saved).")
+        click.echo(f"{_plural(written, 'question')} would be imported (dry run: nothing saved).")
     else:
         try:
             apply_plan(
@@ -268,7 +268,7 @@ def import_command(
         except AuthoringError as error:
             _echo_problems(error.problems)
             raise click.ClickException("nothing was imported") from error
-        click.echo(f"Imported {written} questions into '{target.section.title}'.")
+        click.echo(f"Imported {_plural(written, 'question')} into '{target.section.title}'.")
         if counts[Match.NEW]:
             click.echo(
                 "The new ones have no evidence yet: add a quote from the section to each "
