@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
@@ -23,7 +22,6 @@ from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
 from quizapp.services.media import media_store
-from quizapp.services.question_authoring import AddedQuestion, add_questions
 from quizapp.services.questions import version_to_domain
 
 
@@ -196,37 +194,6 @@ def read_file(
         if warnings is not None:
             warnings.extend(media.warnings)
     return result
-
-
-def parse_file(
-    data: bytes,
-    filename: str,
-    format_name: str,
-    *,
-    max_bytes: int,
-    warnings: list[str] | None = None,
-) -> list[DomainQuestion]:
-    """Parse an uploaded file, all or nothing; raises ``InterchangeError`` listing every
-    problem (see :func:`read_file`, which also says what goes to ``warnings``)."""
-    result = read_file(data, filename, format_name, max_bytes=max_bytes, warnings=warnings)
-    return result.all_or_nothing()
-
-
-def import_questions(
-    target: ImportTarget,
-    questions: Sequence[DomainQuestion],
-    *,
-    author_id: int | None,
-    now: dt.datetime,
-) -> list[AddedQuestion]:
-    """Add every question to the section in one transaction (all or nothing)."""
-    return add_questions(
-        article_id=target.article.id,
-        section_id=target.section.id,
-        questions=questions,
-        author_id=author_id,
-        now=now,
-    )
 
 
 def current_questions(section_id: int | None = None) -> list[DomainQuestion]:
