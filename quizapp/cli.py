@@ -146,8 +146,8 @@ def export_command(out_path: Path, format_name: str, section_ref: str | None) ->
 EXIT_SKIPPED = 3
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else plural or word + 's'}"
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word if count == 1 else word + 's'}"
 
 
 def _echo_plan(questions: Sequence[ReadQuestion], plan: Sequence[PlannedQuestion]) -> None:
