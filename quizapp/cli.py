@@ -7,8 +7,10 @@ in ``quizapp.services`` so it is testable without the CLI.
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -17,21 +19,23 @@ from flask.cli import AppGroup
 from quizapp.backup import BackupError, UsePgDump, backup_database
 from quizapp.clock import utcnow
 from quizapp.domain.bank import BankError, read_bank
-from quizapp.domain.interchange import InterchangeError
+from quizapp.domain.interchange import InterchangeError, ReadQuestion, SkippedQuestion
 from quizapp.models import Role
 from quizapp.services.bank import export_bank, load_bank
 from quizapp.services.demo import create_demo
 from quizapp.services.errors import AuthoringError
+from quizapp.services.import_matching import Match, PlannedQuestion, apply_plan, plan_import
 from quizapp.services.interchange import (
     EXPORT_FORMATS,
     IMPORT_FORMATS,
     PREVIEW_QUESTIONS,
+    NothingToImport,
     export_questions,
     find_target,
     first_problems,
-    import_questions,
     more_problems,
-    parse_file,
+    nothing_to_import,
+    read_file,
     sections_named,
 )
 from quizapp.services.users import AccountError, create_user
@@ -137,6 +141,56 @@ def export_command(out_path: Path, format_name: str, section_ref: str | None) ->
     click.echo(f"Wrote {out_path}")
 
 
+# `flask bank import` exit status when it imported (or, on a dry run, would import) the
+# file's other questions but skipped some. 1 is "nothing was imported", 2 a usage error.
+EXIT_SKIPPED = 3
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word if count == 1 else word + 's'}"
+
+
+def _echo_plan(questions: Sequence[ReadQuestion], plan: Sequence[PlannedQuestion]) -> None:
+    """The first questions with what importing each does, then how many are not shown."""
+    for read, item in zip(questions[:PREVIEW_QUESTIONS], plan, strict=False):
+        question = read.question
+        click.echo(
+            f"  {question.type_name:<10} {question.id}: {question.prompt[:70]} ({item.label})"
+        )
+    if len(plan) > PREVIEW_QUESTIONS:
+        click.echo(f"  and {len(plan) - PREVIEW_QUESTIONS:,} more questions")
+
+
+def _echo_skipped(skipped: Sequence[SkippedQuestion]) -> None:
+    """The first skipped questions, where and why, to standard error, then how many more."""
+    if not skipped:
+        return
+    click.echo(
+        f"{_plural(len(skipped), 'question')} cannot be imported and "
+        f"{'was' if len(skipped) == 1 else 'were'} skipped:",
+        err=True,
+    )
+    listed, more = first_problems(skipped)
+    for item in listed:
+        click.echo(f"  {item}", err=True)
+    if more:
+        click.echo(f"  and {_plural(more, 'more skipped question')}.", err=True)
+
+
+def _fail_nothing_to_import(nothing: NothingToImport, importable: int) -> NoReturn:
+    _echo_problems(nothing.problems)
+    if nothing.none_importable:
+        click.echo(nothing.none_importable_summary, err=True)
+    else:
+        click.echo(f"{len(nothing.problems):,} problem(s) found; nothing was imported.", err=True)
+        if importable:
+            click.echo(
+                f"(--skip-problems imports the other {_plural(importable, 'question')}.)",
+                err=True,
+            )
+    sys.exit(1)
+
+
 @bank_cli.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -145,11 +199,28 @@ def export_command(out_path: Path, format_name: str, section_ref: str | None) ->
 )  # fmt: skip
 @click.option("--article", "article_slug", required=True, help="Slug of the article.")
 @click.option("--section", "section_slug", required=True, help="Slug of the section.")
+@click.option(
+    "--skip-problems", is_flag=True,
+    help="Import what can be imported: skip (and list) the questions with a problem "
+    "instead of importing nothing.",
+)  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Check and list the questions; save nothing.")
 def import_command(
-    file: Path, format_name: str, article_slug: str, section_slug: str, dry_run: bool
+    file: Path,
+    format_name: str,
+    article_slug: str,
+    section_slug: str,
+    skip_problems: bool,
+    dry_run: bool,
 ) -> None:
-    """Import the questions in FILE into one section, all or nothing."""
+    """Import the questions in FILE into one section: all or nothing, or with
+    --skip-problems what can be imported.
+
+    A question the section already holds (same name, id number or content) is left
+    unchanged or saved as its new version, never added twice. Exit status: 0 imported
+    (or nothing new to import), 1 nothing imported (problems listed), 3 imported but some
+    questions skipped (--skip-problems; listed with where and why).
+    """
     target = find_target(article_slug, section_slug)
     if target is None:
         raise click.ClickException(
@@ -162,7 +233,7 @@ def import_command(
         raise click.ClickException(f"{file}: {error.strerror}") from error
     warnings: list[str] = []
     try:
-        questions = parse_file(
+        result = read_file(
             data,
             str(file),
             format_name,
@@ -173,24 +244,42 @@ def import_command(
         _echo_problems(error.problems)
         click.echo(f"{len(error.problems):,} problem(s) found; nothing was imported.", err=True)
         sys.exit(1)
+    nothing = nothing_to_import(result, skip_problems=skip_problems)
+    if nothing is not None:
+        _fail_nothing_to_import(nothing, len(result.questions))
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    for question in questions[:PREVIEW_QUESTIONS]:
-        click.echo(f"  {question.type_name:<10} {question.id}: {question.prompt[:70]}")
-    if len(questions) > PREVIEW_QUESTIONS:
-        click.echo(f"  and {len(questions) - PREVIEW_QUESTIONS:,} more questions")
+    plan = plan_import(target.section.id, result.questions, IMPORT_FORMATS[format_name].not_carried)
+    _echo_plan(result.questions, plan)
+    _echo_skipped(result.skipped)
+    counts = Counter(item.match for item in plan)
+    written = counts[Match.NEW] + counts[Match.NEW_VERSION]
     if dry_run:
-        click.echo(f"{len(questions)} questions would be imported (dry run: nothing saved).")
-        return
-    try:
-        import_questions(target, questions, author_id=None, now=utcnow())
-    except AuthoringError as error:
-        _echo_problems(error.problems)
-        raise click.ClickException("nothing was imported") from error
+        click.echo(f"{_plural(written, 'question')} would be imported (dry run: nothing saved).")
+    else:
+        try:
+            apply_plan(
+                article_id=target.article.id,
+                section_id=target.section.id,
+                plan=plan,
+                author_id=None,
+                now=utcnow(),
+            )
+        except AuthoringError as error:
+            _echo_problems(error.problems)
+            raise click.ClickException("nothing was imported") from error
+        click.echo(f"Imported {_plural(written, 'question')} into '{target.section.title}'.")
+        if counts[Match.NEW]:
+            click.echo(
+                "The new ones have no evidence yet: add a quote from the section to each "
+                "(the bank flags them)."
+            )
     click.echo(
-        f"Imported {len(questions)} questions into '{target.section.title}'. They have no "
-        "evidence yet: add a quote from the section to each (the bank flags them)."
+        f"{counts[Match.NEW]:,} new, {_plural(counts[Match.NEW_VERSION], 'new version')}, "
+        f"{counts[Match.UNCHANGED]:,} unchanged, {len(result.skipped):,} skipped."
     )
+    if result.skipped:
+        sys.exit(EXIT_SKIPPED)
 
 
 @users_cli.command("create")

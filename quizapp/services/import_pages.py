@@ -31,6 +31,7 @@ from quizapp.services.interchange import (
     check_size,
     first_problems,
     more_problems,
+    nothing_to_import,
     read_file,
 )
 from quizapp.services.pending_imports import (
@@ -191,16 +192,13 @@ def _unusable(
     sections: tuple[SectionChoice, ...], result: ReadResult, skip: bool
 ) -> ImportPage | None:
     """The page saying why nothing can be imported, or None when something can."""
-    if result.skipped and not skip:
-        return _problem_page(sections, result.problems)
-    if not result.questions:
-        count = len(result.skipped)
-        summary = (
-            f"None of the {count:,} question{'' if count == 1 else 's'} in the file can be "
-            "imported, so nothing was imported. Each is listed with where it is and why:"
-        )
-        return _problem_page(sections, result.skipped, summary)
-    return None
+    nothing = nothing_to_import(result, skip_problems=skip)
+    if nothing is None:
+        return None
+    if nothing.none_importable:
+        summary = f"{nothing.none_importable_summary} Each is listed with where it is and why:"
+        return _problem_page(sections, nothing.problems, summary)
+    return _problem_page(sections, nothing.problems)
 
 
 def _read(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol, TypeVar
@@ -23,7 +22,6 @@ from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.extensions import db
 from quizapp.models import Article, Question, Section
 from quizapp.services.media import media_store
-from quizapp.services.question_authoring import AddedQuestion, add_questions
 from quizapp.services.questions import version_to_domain
 
 
@@ -80,6 +78,40 @@ def first_problems(problems: Sequence[ProblemT]) -> tuple[Sequence[ProblemT], in
 def more_problems(count: int) -> str:
     """The line that stands for the problems not listed."""
     return f"and {count:,} more problem{'' if count == 1 else 's'} (fix these first)"
+
+
+@dataclass(frozen=True)
+class NothingToImport:
+    """Why nothing of a read file is imported, and what to list.
+
+    Either the teacher asked for all or nothing and some question has a problem
+    (``problems``: every problem, in file order), or no question of the file can be
+    imported at all (``none_importable``; ``problems``: the skipped questions).
+    """
+
+    problems: Sequence[object]
+    none_importable: bool
+
+    @property
+    def none_importable_summary(self) -> str:
+        """The line saying that no question can be imported (when that is the reason)."""
+        count = len(self.problems)
+        return (
+            f"None of the {count:,} question{'' if count == 1 else 's'} in the file can be "
+            "imported, so nothing was imported."
+        )
+
+
+def nothing_to_import(result: ReadResult, *, skip_problems: bool) -> NothingToImport | None:
+    """Why nothing of ``result`` is imported, or None when some questions are.
+
+    ``skip_problems`` is "import what can be imported"; without it, all or nothing.
+    """
+    if result.skipped and not skip_problems:
+        return NothingToImport(result.problems, none_importable=False)
+    if not result.questions:
+        return NothingToImport(result.skipped, none_importable=True)
+    return None
 
 
 @dataclass(frozen=True)
@@ -162,37 +194,6 @@ def read_file(
         if warnings is not None:
             warnings.extend(media.warnings)
     return result
-
-
-def parse_file(
-    data: bytes,
-    filename: str,
-    format_name: str,
-    *,
-    max_bytes: int,
-    warnings: list[str] | None = None,
-) -> list[DomainQuestion]:
-    """Parse an uploaded file, all or nothing; raises ``InterchangeError`` listing every
-    problem (see :func:`read_file`, which also says what goes to ``warnings``)."""
-    result = read_file(data, filename, format_name, max_bytes=max_bytes, warnings=warnings)
-    return result.all_or_nothing()
-
-
-def import_questions(
-    target: ImportTarget,
-    questions: Sequence[DomainQuestion],
-    *,
-    author_id: int | None,
-    now: dt.datetime,
-) -> list[AddedQuestion]:
-    """Add every question to the section in one transaction (all or nothing)."""
-    return add_questions(
-        article_id=target.article.id,
-        section_id=target.section.id,
-        questions=questions,
-        author_id=author_id,
-        now=now,
-    )
 
 
 def current_questions(section_id: int | None = None) -> list[DomainQuestion]:
