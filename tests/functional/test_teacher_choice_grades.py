@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizapp.services import articles
 from quizapp.teacher.question_forms.base import GRADE_OPTIONS
-from tests.factories import NOW, create_teacher, logged_in_client
 from tests.functional.test_teacher_questions import (
-    ARTICLE_MD,
     TEA_EVIDENCE,
     World,
     add_question,
@@ -26,22 +22,9 @@ from tests.functional.test_teacher_questions import (
     versions,
 )
 
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    with app.app_context():
-        article = articles.create_article(ARTICLE_MD, NOW)
-        return World(
-            article_id=article.id,
-            sections={s.slug: s.id for s in article.sections},
-            teacher_id=create_teacher().id,
-            student_id=0,  # no student in these tests
-        )
-
-
-@pytest.fixture
-def teacher(app: Flask, world: World) -> FlaskClient:
-    return logged_in_client(app, "grace@example.com")
+# The fixtures of the teacher's question pages.
+from tests.functional.test_teacher_questions import teacher as teacher
+from tests.functional.test_teacher_questions import world as world
 
 
 def test_every_grade_is_offered_best_first_then_the_penalties(

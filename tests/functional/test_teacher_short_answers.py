@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from quizapp.services import articles
-from tests.factories import NOW, create_student, create_teacher, logged_in_client, page_text
+from tests.factories import page_text
 from tests.functional.test_teacher_questions import (
-    ARTICLE_MD,
     World,
     current_mapping,
     field_error,
@@ -20,22 +17,9 @@ from tests.functional.test_teacher_questions import (
     versions,
 )
 
-
-@pytest.fixture
-def world(app: Flask) -> World:
-    with app.app_context():
-        article = articles.create_article(ARTICLE_MD, NOW)
-        return World(
-            article_id=article.id,
-            sections={s.slug: s.id for s in article.sections},
-            teacher_id=create_teacher().id,
-            student_id=create_student().id,
-        )
-
-
-@pytest.fixture
-def teacher(app: Flask, world: World) -> FlaskClient:
-    return logged_in_client(app, "grace@example.com")
+# The fixtures of the teacher's question pages.
+from tests.functional.test_teacher_questions import teacher as teacher
+from tests.functional.test_teacher_questions import world as world
 
 
 def test_the_form_offers_moodle_s_grades_and_explains_the_wildcard(

@@ -178,11 +178,12 @@ class Checker:
         data: Mapping[str, object],
         key: str,
         *,
+        prefix: Path = (),
         required: bool = True,
         minimum: float | None = None,
         exclusive: bool = False,
     ) -> float | None:
-        path: Path = (key,)
+        path: Path = (*prefix, key)
         value = self.raw(data, key, path, required=required)
         if value is _MISSING:
             return None

@@ -49,10 +49,8 @@ from quizapp.domain.question_types.base import (
     Path,
     Question,
     XmlSources,
-    field_label,
     finite_float,
     is_number,
-    kind_of,
     plain_number,
 )
 from quizapp.domain.text import normalise_quote
@@ -511,25 +509,14 @@ def _entry_number(
     exclusive: bool = False,
 ) -> float | None:
     """A number inside a list entry, checked as :meth:`Checker.number` checks a field."""
-    value = record.get(str(path[-1]))
-    label = field_label(path)
-    if value is None:
-        if required:
-            check.add(path, f"missing required field '{label}'")
-        return None
-    if isinstance(value, str):
-        check.add(path, f"{label} must be a number written without quotes, not {value!r}")
-        return None
-    number = finite_float(value) if is_number(value) else None
-    if number is None:
-        what = kind_of(value) if not is_number(value) else repr(value)
-        check.add(path, f"{label} must be a finite number, not {what}")
-        return None
-    if minimum is not None and (number <= minimum if exclusive else number < minimum):
-        relation = "greater than" if exclusive else "at least"
-        check.add(path, f"{label} must be {relation} {minimum:g}, not {value!r}")
-        return None
-    return number
+    return check.number(
+        record,
+        str(path[-1]),
+        prefix=path[:-1],
+        required=required,
+        minimum=minimum,
+        exclusive=exclusive,
+    )
 
 
 def _read_answers(check: Checker, data: Mapping[str, object]) -> tuple[NumericAnswer, ...]:

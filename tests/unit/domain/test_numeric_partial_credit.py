@@ -240,7 +240,7 @@ BASE = {"id": "n", "type": "numeric", "prompt": "How many?"}
         (
             {"answers": [{"value": True}]},
             ("answers", 0, "value"),
-            "answers[0].value must be a finite number, not a boolean",
+            "answers[0].value must be a number, not a boolean",
         ),
         (
             {"answers": [{"value": math.inf}]},
