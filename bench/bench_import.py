@@ -107,45 +107,43 @@ def logged_in(app, email: str):
     return client
 
 
-def bench_preview(app) -> None:
-    section_id, email = fresh(app)
-    content = gift(10_000, padding=400)
-    client = logged_in(app, email)
+def upload(client, section_id: int, content: bytes, filename: str):
+    """The import page's Preview of ``content``: (the response, seconds it took)."""
     started = time.perf_counter()
     response = client.post(
         "/teacher/import",
-        data={"file": (io.BytesIO(content), "big.gift"), "format_name": "gift",
+        data={"file": (io.BytesIO(content), filename), "format_name": "gift",
               "section_id": str(section_id), "submit": "Preview"},
         content_type="multipart/form-data",
     )  # fmt: skip
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, response.status_code
-    print(
-        f"preview of a {len(content) / 1e6:.1f} MB GIFT file (10,000 questions): "
-        f"{len(response.data) / 1e6:.2f} MB page in {elapsed:.2f} s",
-        flush=True,
-    )
-    # Random words do not compress: the page used to carry the file back to the confirm.
+    return response, time.perf_counter() - started
+
+
+def random_words_gift(count: int) -> bytes:
+    """``count`` true/false questions of random words, which do not compress."""
     noise = random.Random(8)
-    random_words = "\n".join(
+    return "\n".join(
         f"::r{n}::" + " ".join("".join(noise.choices("abcdefghijklmnopqrstuvwxyz", k=7))
                                for _ in range(40)) + "?{T}\n"
-        for n in range(10_000)
+        for n in range(count)
     ).encode()  # fmt: skip
-    started = time.perf_counter()
-    response = client.post(
-        "/teacher/import",
-        data={"file": (io.BytesIO(random_words), "words.gift"), "format_name": "gift",
-              "section_id": str(section_id), "submit": "Preview"},
-        content_type="multipart/form-data",
-    )  # fmt: skip
-    elapsed = time.perf_counter() - started
-    assert response.status_code == 200, response.status_code
-    print(
-        f"preview of a {len(random_words) / 1e6:.1f} MB GIFT file of random words: "
-        f"{len(response.data) / 1e6:.2f} MB page in {elapsed:.2f} s",
-        flush=True,
-    )
+
+
+def bench_preview(app) -> None:
+    section_id, email = fresh(app)
+    client = logged_in(app, email)
+    # Random words: the page used to carry the file back to the confirm, compressed.
+    for content, what in (
+        (gift(10_000, padding=400), "GIFT file (10,000 questions)"),
+        (random_words_gift(10_000), "GIFT file of random words"),
+    ):
+        response, elapsed = upload(client, section_id, content, "big.gift")
+        assert response.status_code == 200, response.status_code
+        print(
+            f"preview of a {len(content) / 1e6:.1f} MB {what}: "
+            f"{len(response.data) / 1e6:.2f} MB page in {elapsed:.2f} s",
+            flush=True,
+        )
 
 
 def bench_broken(app) -> None:
@@ -154,14 +152,7 @@ def bench_broken(app) -> None:
     pad = "x" * 36
     content = "\n".join(f"::b{n}::Pick one {pad}.{{~only}}\n" for n in range(10_000)).encode()
     client = logged_in(app, email)
-    started = time.perf_counter()
-    response = client.post(
-        "/teacher/import",
-        data={"file": (io.BytesIO(content), "broken.gift"), "format_name": "gift",
-              "section_id": str(section_id), "submit": "Preview"},
-        content_type="multipart/form-data",
-    )  # fmt: skip
-    elapsed = time.perf_counter() - started
+    response, elapsed = upload(client, section_id, content, "broken.gift")
     more = re.search(r"and [\d,]+ more problems", response.get_data(as_text=True))
     print(
         f"{len(content) / 1e3:.0f} KB of broken GIFT: {response.status_code}, "
