@@ -22,6 +22,7 @@ from quizapp.domain.bank import BankError, read_bank
 from quizapp.domain.interchange import InterchangeError, ReadQuestion, SkippedQuestion
 from quizapp.models import Role
 from quizapp.services.bank import export_bank, load_bank
+from quizapp.services.bank_lint import lint_banks
 from quizapp.services.demo import create_demo
 from quizapp.services.errors import AuthoringError
 from quizapp.services.import_matching import Match, PlannedQuestion, apply_plan, plan_import
@@ -67,10 +68,15 @@ def _fail_with_problems(error: BankError, consequence: str) -> None:
 
 @bank_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
-def check_command(path: Path | None) -> None:
-    """Validate the bank at PATH (default: questions/) and list every problem."""
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on lint warnings too, not only on problems."
+)
+def check_command(path: Path | None, strict: bool) -> None:
+    """Validate the bank at PATH (default: questions/), list every problem, then the lint
+    warnings (docs/item-writing.md); warnings fail the check only with --strict."""
+    root = _bank_path(path)
     try:
-        banks = read_bank(_bank_path(path))
+        banks = read_bank(root)
     except BankError as error:
         _fail_with_problems(error, "")
     for bank in banks:
@@ -78,6 +84,13 @@ def check_command(path: Path | None) -> None:
         click.echo(
             f"{bank.article.slug}: {len(bank.article.sections)} sections, {total} questions, OK"
         )
+    warnings = lint_banks(root, banks)
+    for warning in warnings:
+        click.echo(str(warning), err=True)
+    if warnings:
+        click.echo(f"{_plural(len(warnings), 'lint warning')}.", err=True)
+        if strict:
+            sys.exit(1)
 
 
 @bank_cli.command("load")
