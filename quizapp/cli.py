@@ -23,6 +23,7 @@ from quizapp.domain.interchange import InterchangeError, ReadQuestion, SkippedQu
 from quizapp.models import Role
 from quizapp.services.bank import export_bank, load_bank
 from quizapp.services.bank_lint import lint_banks
+from quizapp.services.calibration import Calibrated, calibrate
 from quizapp.services.demo import create_demo
 from quizapp.services.errors import AuthoringError
 from quizapp.services.import_matching import Match, PlannedQuestion, apply_plan, plan_import
@@ -41,7 +42,7 @@ from quizapp.services.interchange import (
 )
 from quizapp.services.users import AccountError, create_user
 
-bank_cli = AppGroup("bank", help="Check, load and export the question bank.")
+bank_cli = AppGroup("bank", help="Check, load, export and calibrate the question bank.")
 users_cli = AppGroup("users", help="Manage accounts.")
 demo_cli = AppGroup("demo", help="Demo accounts for trying QuizApp out.")
 
@@ -91,6 +92,43 @@ def check_command(path: Path | None, strict: bool) -> None:
         click.echo(f"{_plural(len(warnings), 'lint warning')}.", err=True)
         if strict:
             sys.exit(1)
+
+
+def _echo_calibrated(item: Calibrated) -> None:
+    click.echo(
+        f"{item.article_slug}/{item.bank_id}: difficulty {item.old} → {item.new} "
+        f"(facility {item.facility:.2f}, n={item.answers})"
+    )
+
+
+@bank_cli.command("calibrate")
+@click.option("--dry-run", is_flag=True, help="List the changes; change nothing.")
+@click.option(
+    "--min-attempts", type=click.IntRange(min=1),
+    help="First attempts a question needs (default: the CALIBRATION_MIN_ATTEMPTS setting).",
+)  # fmt: skip
+def calibrate_command(dry_run: bool, min_attempts: int | None) -> None:
+    """Set each question's difficulty from its facility over students' first attempts at
+    assessments (docs/item-writing.md, "Difficulty")."""
+    minimum = min_attempts or int(current_app.config["CALIBRATION_MIN_ATTEMPTS"])
+    report = calibrate(min_attempts=minimum, now=utcnow(), dry_run=dry_run)
+    if report.changed:
+        click.echo("Would change:" if dry_run else "Changed (each a new version):")
+    for item in report.changed:
+        _echo_calibrated(item)
+    for item in report.refused:
+        click.echo(
+            f"{item.article_slug}/{item.bank_id}: difficulty left at {item.old}, not "
+            f"{item.new} (facility {item.facility:.2f}, n={item.answers}): "
+            + " ".join(item.refused)
+        )
+    changed = _plural(len(report.changed), "question")
+    click.echo(
+        f"{changed} {'would change' if dry_run else 'changed'}, "
+        f"{len(report.refused)} kept for open quizzes, {report.confirmed} already right, "
+        f"{report.too_few} with fewer than {minimum} first attempts."
+        + (" Nothing was changed (--dry-run)." if dry_run else "")
+    )
 
 
 @bank_cli.command("load")

@@ -64,6 +64,9 @@ class DefaultConfig:
     DEMO_ACCOUNTS = True
     # An answer in flight when the time runs out is still accepted for this long.
     ANSWER_GRACE_SECONDS = 15
+    # `flask bank calibrate` sets a question's difficulty once this many students' first
+    # attempts have graded it (docs/item-writing.md, "Difficulty").
+    CALIBRATION_MIN_ATTEMPTS = 30
 
 
 def load_settings(config: Config) -> None:
