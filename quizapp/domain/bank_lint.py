@@ -120,7 +120,9 @@ def without_leading_modifier(answer: str) -> str | None:
     if len(parts) < 2:
         return None
     first = normalise_quote(parts[0]).lower()
-    if first in ARTICLES or _POSSESSIVE.match(first):
+    # "it's", "that's", "who's": a stop word before 's is a contraction, not an owner.
+    owner = first.removesuffix("'s").removesuffix("'")
+    if first in ARTICLES or (_POSSESSIVE.match(first) and owner not in STOP_WORDS):
         return parts[1].strip()
     return None
 

@@ -102,6 +102,10 @@ MODIFIERS = [
     ("Anatolia pipeline", None),
     ("United Russia", None),
     ("Xi's", None),
+    ("it's complicated", None),
+    ("That’s all", None),
+    ("the leaders' summit", "leaders' summit"),
+    ("leaders' summit", "summit"),
 ]
 
 
