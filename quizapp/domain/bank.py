@@ -507,7 +507,7 @@ def _parse_questions(
 def _evidence_problems(
     item: Mapping[str, object],
     node: yaml.Node,
-    search: EvidenceSearch,
+    search: EvidenceSearch[Section],
     section: Section,
     path: str,
     name: str,

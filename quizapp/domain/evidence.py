@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from quizapp.domain.text import closest_passage, normalise_quote
 
@@ -56,10 +56,13 @@ class MissingQuote:
         return f"section '{self.section_title}'"
 
 
-class EvidenceSearch:
+SectionT = TypeVar("SectionT", bound=TextSection)
+
+
+class EvidenceSearch(Generic[SectionT]):
     """Looks for questions' quotes in an article's sections, normalising each section once."""
 
-    def __init__(self, article: Sequence[TextSection]) -> None:
+    def __init__(self, article: Sequence[SectionT]) -> None:
         self._article = article
         # Normalised texts by id() of the section object; sections are kept alive above.
         self._texts: dict[int, str] = {}
@@ -75,14 +78,14 @@ class EvidenceSearch:
         needle = normalise_quote(quote)
         return bool(needle) and needle in self._text(section)
 
-    def section_of(self, quote: str, own: TextSection) -> TextSection | None:
+    def section_of(self, quote: str, own: SectionT) -> SectionT | None:
         """The section that holds ``quote``: ``own`` when it does, else the first of the
         article's, else None."""
         if self.in_section(quote, own):
             return own
         return next((s for s in self._article if self.in_section(quote, s)), None)
 
-    def missing(self, quotes: Sequence[str], own: TextSection) -> list[MissingQuote]:
+    def missing(self, quotes: Sequence[str], own: SectionT) -> list[MissingQuote]:
         """The quotes of a question in section ``own`` not found where they must be, in
         order (none: all found)."""
         numbered = len(quotes) > 1
@@ -97,7 +100,7 @@ class EvidenceSearch:
                 misses.append(MissingQuote(index, True, None, closest_passage(whole, quote)))
         return misses
 
-    def stale(self, quotes: Sequence[str], own: TextSection) -> bool:
+    def stale(self, quotes: Sequence[str], own: SectionT) -> bool:
         """Whether any quote is no longer where it must be (what an article edit checks)."""
         if not quotes:
             return False
