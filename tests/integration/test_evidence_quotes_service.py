@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
+from quizapp.domain.bank import read_bank
 from quizapp.domain.questions import QuestionInvalid
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion
 from quizapp.services import articles, question_authoring
+from quizapp.services.bank import export_bank, load_bank
 from quizapp.services.errors import AuthoringError
 from quizapp.services.question_authoring import EvidenceNotFound
 from quizapp.services.questions import content_hash, version_to_domain
@@ -158,3 +161,25 @@ def test_an_article_edit_flags_a_question_whose_further_quote_left_the_article(
     back = articles.update_article(article.id, ARTICLE_MD, NOW + dt.timedelta(days=3))
     assert (back.went_stale, back.no_longer_stale) == (0, 1)
     assert db.session.get_one(Question, connecting.id).evidence_stale is False
+
+
+def test_the_bank_export_writes_the_list_and_a_load_stores_it_again(
+    article: Article, teacher_id: int, tmp_path: Path
+) -> None:
+    row = save_new(article, teacher_id, single(evidence=BOTH))
+    save_new(article, teacher_id, single("Who came first?"))
+
+    export_bank(tmp_path / "export")
+
+    folder = tmp_path / "export" / article.slug
+    text = (folder / f"{TEA}.yaml").read_text(encoding="utf-8")
+    assert f"  evidence:\n    - {OWN}\n    - {OTHER}\n" in text
+    assert f"  evidence: {OWN}\n" in text
+    (bank,) = read_bank(tmp_path / "export")
+    quotes = [q.evidence_quotes for q in bank.questions_by_section[TEA]]
+    assert quotes == [(OWN, OTHER), (OWN,)]
+
+    # Loading the export back changes nothing: the content hashes match.
+    load_bank(tmp_path / "export", now=NOW + dt.timedelta(days=1))
+    assert db.session.scalar(db.select(db.func.count(QuestionVersion.id))) == 2
+    assert _version(db.session.get_one(Question, row.id)).further_evidence == [OTHER]
