@@ -238,3 +238,8 @@ def test_section_of_prefers_the_own_section_then_the_article_order() -> None:
     assert search.section_of("silt", RIVER) is RIVER
     assert search.section_of("Farmers", RIVER) is DELTA
     assert search.section_of("nowhere", RIVER) is None
+
+
+def test_the_further_quotes_are_no_bank_field_of_their_own() -> None:
+    with pytest.raises(QuestionInvalid, match="unknown field 'further_evidence'"):
+        question_from_mapping({**BASE, "evidence": "Floods", "further_evidence": ["Farmers"]})
