@@ -33,8 +33,9 @@ def index() -> str:
 def article(slug: str) -> str:
     """One article, each section under an anchor named after its slug.
 
-    A "Read in the article" link names the learner's attempt and question; the evidence
-    is marked when that learner may already see the question's feedback.
+    A "Read in the article" link names the learner's attempt and question (and which of
+    its evidence quotes, from 1); the quote is marked when that learner may already see
+    the question's feedback.
     """
     page = article_page(
         slug,
@@ -43,6 +44,7 @@ def article(slug: str) -> str:
         position=request.args.get("question", type=int),
         now=utcnow(),
         grace=dt.timedelta(seconds=current_app.config["ANSWER_GRACE_SECONDS"]),
+        quote=request.args.get("quote", default=1, type=int),
     )
     return render_template(
         "articles/article.html",

@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from quizapp.domain.evidence import EvidenceSearch
 from quizapp.domain.media import (
     MediaFile,
     MediaRefused,
@@ -28,7 +29,7 @@ from quizapp.domain.media import (
     with_media_names,
 )
 from quizapp.domain.questions import Question, QuestionInvalid, question_from_mapping
-from quizapp.domain.text import closest_passage, normalise_quote, slugify
+from quizapp.domain.text import slugify
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -444,8 +445,12 @@ def _parse_questions(
     *,
     require_evidence: bool,
     media: Mapping[str, MediaFile] | None = None,
+    article_sections: Sequence[Section] | None = None,
 ) -> _QuestionsParse:
     """Parse one section file; ``section`` None skips the evidence check.
+
+    Further evidence quotes are looked for in ``article_sections`` (the section alone
+    when None).
 
     The article may be broken while its question files are fine or not; checking them
     anyway lets one load report everything.
@@ -461,8 +466,10 @@ def _parse_questions(
         )
         return result
 
-    # Normalised once for the file, not once per question (contains_quote would).
-    body = normalise_quote(section.body) if section is not None else ""
+    # The section is normalised once for the file, not once per question.
+    search = EvidenceSearch(
+        article_sections if article_sections is not None else [section] if section else []
+    )
     for number, (item, node) in enumerate(zip(data, root.value, strict=True), start=1):
         line = _line(node)
         if not isinstance(item, Mapping):
@@ -492,23 +499,42 @@ def _parse_questions(
             if media is not None:
                 result.problems.extend(_images_not_in_folder(question, media, path, line, name))
 
-        evidence = item.get("evidence")
-        if (
-            section is not None
-            and isinstance(evidence, str)
-            and evidence.strip()
-            and not ((needle := normalise_quote(evidence)) and needle in body)
-        ):
-            passage = closest_passage(section.body, evidence)
-            result.problems.append(
-                BankProblem(
-                    path,
-                    _node_line(node, ["evidence"]),
-                    f"{name}: evidence not found in section '{section.title}'; "
-                    f'closest passage: "{passage}"',
-                )
-            )
+        if section is not None:
+            result.problems.extend(_evidence_problems(item, node, search, section, path, name))
     return result
+
+
+def _evidence_problems(
+    item: Mapping[str, object],
+    node: yaml.Node,
+    search: EvidenceSearch[Section],
+    section: Section,
+    path: str,
+    name: str,
+) -> list[BankProblem]:
+    """The evidence quotes not found where they must be, each at its own line.
+
+    Checked even when other fields are wrong, so one load reports everything; quotes
+    that are not non-empty text are the question's own problems, reported already.
+    """
+    evidence = item.get("evidence")
+    listed = isinstance(evidence, list)
+    values = evidence if isinstance(evidence, list) else [evidence]
+    quotes = [value for value in values if isinstance(value, str) and value.strip()]
+    if not quotes or len(quotes) != len(values):
+        return []
+    problems = []
+    for miss in search.missing(quotes, section):
+        label = f"evidence quote {miss.number}" if miss.numbered else "evidence"
+        where: list[str | int] = ["evidence", miss.index] if listed else ["evidence"]
+        problems.append(
+            BankProblem(
+                path,
+                _node_line(node, where),
+                f'{name}: {label} not found in {miss.where}; closest passage: "{miss.passage}"',
+            )
+        )
+    return problems
 
 
 def _with_media_names(item: Mapping[str, object], media: Mapping[str, MediaFile]) -> dict[str, Any]:
@@ -557,15 +583,27 @@ def _duplicate_ids(entries: Iterable[tuple[str, str, int]]) -> list[BankProblem]
 
 
 def parse_questions(
-    text: str, path: str, section: Section, *, require_evidence: bool
+    text: str,
+    path: str,
+    section: Section,
+    *,
+    require_evidence: bool,
+    article_sections: Sequence[Section] | None = None,
 ) -> tuple[Question, ...]:
     """Parse a ``<section-slug>.yaml`` file's text into questions.
 
     An empty file or ``[]`` gives no questions. Evidence, whenever given, must occur in
-    ``section``; ``require_evidence`` additionally makes evidence and explanation
-    mandatory. Raises :class:`BankError` with every problem and its line.
+    ``section`` (its first quote; further quotes in any of ``article_sections``, or in
+    ``section`` when None); ``require_evidence`` additionally makes evidence and
+    explanation mandatory. Raises :class:`BankError` with every problem and its line.
     """
-    parsed = _parse_questions(text, path, section, require_evidence=require_evidence)
+    parsed = _parse_questions(
+        text,
+        path,
+        section,
+        require_evidence=require_evidence,
+        article_sections=article_sections,
+    )
     problems = parsed.problems + _duplicate_ids((qid, path, line) for qid, line in parsed.ids)
     if problems:
         raise BankError(sorted(problems, key=lambda problem: problem.line))
@@ -679,7 +717,14 @@ def _read_article_dir(
         text = _read_text(path, shown, problems)
         if text is None:
             continue
-        result = _parse_questions(text, shown, section, require_evidence=True, media=media)
+        result = _parse_questions(
+            text,
+            shown,
+            section,
+            require_evidence=True,
+            media=media,
+            article_sections=article.sections if article is not None else None,
+        )
         problems.extend(result.problems)
         ids.extend((question_id, shown, line) for question_id, line in result.ids)
         by_section.setdefault(path.stem, []).extend(result.questions)

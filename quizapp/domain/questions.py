@@ -84,7 +84,10 @@ def question_from_mapping(
                 f"{prompt[tag.start() : tag.start() + 10]!r}); use Markdown instead",
             )
     common["prompt"] = prompt
-    common["evidence"] = check.text(data, "evidence", required=require_evidence)
+    quotes = _evidence_quotes(check, data, required=require_evidence)
+    if quotes:
+        common["evidence"] = quotes[0]
+        common["further_evidence"] = tuple(quotes[1:])
     common["explanation"] = check.text(data, "explanation", required=require_evidence)
 
     difficulty = data.get("difficulty")
@@ -117,6 +120,26 @@ def question_from_mapping(
     arguments: dict[str, Any] = {key: value for key, value in common.items() if value is not None}
     arguments.update(specific)
     return cls(**arguments)
+
+
+def _evidence_quotes(
+    check: Checker, data: Mapping[str, object], *, required: bool
+) -> list[str] | None:
+    """The evidence quotes: ``evidence`` is one string or a non-empty list of strings.
+
+    None when evidence is missing or has a problem (recorded in ``check``).
+    """
+    value = data.get("evidence")
+    if not isinstance(value, list | tuple):
+        quote = check.text(data, "evidence", required=required)
+        return None if quote is None else [quote]
+    if not value:
+        check.add(("evidence",), "evidence must list at least one quote (or be one quote)")
+        return None
+    quotes = [check.text_value(quote, ("evidence", i)) for i, quote in enumerate(value)]
+    if any(quote is None for quote in quotes):
+        return None
+    return [quote for quote in quotes if quote is not None]
 
 
 def _check_images(check: Checker, data: Mapping[str, object]) -> None:

@@ -7,6 +7,7 @@ import enum
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Date,
     Float,
     ForeignKey,
@@ -116,7 +117,10 @@ class QuestionVersion(Model):
     type: Mapped[str] = mapped_column(String(20))
     prompt: Mapped[str] = mapped_column(Text)
     fields: Mapped[dict[str, Any]]
+    # The first evidence quote (in the question's section); the quotes after it, each in
+    # some section of the article, are in ``further_evidence`` (None when there are none).
     evidence: Mapped[str | None] = mapped_column(Text)
+    further_evidence: Mapped[list[Any] | None] = mapped_column(JSON(none_as_null=True))
     explanation: Mapped[str | None] = mapped_column(Text)
     difficulty: Mapped[int] = mapped_column(SmallInteger, default=2)
     points: Mapped[float] = mapped_column(Float, default=1.0)

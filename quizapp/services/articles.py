@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from quizapp.domain.bank import Article as DomainArticle
 from quizapp.domain.bank import BankError, dump_article, parse_article
-from quizapp.domain.text import normalise_quote
+from quizapp.domain.evidence import EvidenceSearch
 from quizapp.extensions import db
 from quizapp.models import Article, Question, QuestionVersion, QuizRule, Section
 from quizapp.services.article_html import render_ahead, section_html
@@ -317,10 +317,11 @@ def _sync_sections(article: Article, parsed: DomainArticle) -> None:
 
 
 def _recheck_evidence(article: Article) -> tuple[int, int]:
-    # contains_quote per question would normalise the same section text again each time.
-    bodies = {s.id: normalise_quote(s.body) for s in article.sections}
+    # One search for the article normalises each section once, whatever the questions.
+    search = EvidenceSearch(article.sections)
+    sections = {s.id: s for s in article.sections}
     rows = db.session.execute(
-        db.select(Question, QuestionVersion.evidence)
+        db.select(Question, QuestionVersion.evidence, QuestionVersion.further_evidence)
         .join(
             QuestionVersion,
             (QuestionVersion.question_id == Question.id)
@@ -329,8 +330,10 @@ def _recheck_evidence(article: Article) -> tuple[int, int]:
         .where(Question.article_id == article.id)
     ).all()
     went_stale = cleared = 0
-    for question, evidence in rows:
-        stale = bool(evidence) and normalise_quote(evidence) not in bodies[question.section_id]
+    for question, evidence, further_evidence in rows:
+        # The first quote must stay in the question's section, the others in the article.
+        quotes = [evidence, *(further_evidence or [])] if evidence else []
+        stale = search.stale(quotes, sections[question.section_id])
         if stale and not question.evidence_stale:
             went_stale += 1
         elif question.evidence_stale and not stale:

@@ -119,7 +119,17 @@ def _slot_query(for_update: bool) -> Select[AttemptQuestion, int, str | None]:
 
 
 # What ``load_slot`` leaves unread until a worker first builds the version's question.
-_CONTENT = ["type", "prompt", "fields", "evidence", "explanation", "difficulty", "points", "tags"]
+_CONTENT = [
+    "type",
+    "prompt",
+    "fields",
+    "evidence",
+    "further_evidence",
+    "explanation",
+    "difficulty",
+    "points",
+    "tags",
+]
 
 
 def load_slot(

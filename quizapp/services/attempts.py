@@ -467,9 +467,9 @@ def feedback_visible(attempt: Attempt, item: DrawnQuestion) -> bool:
 
 def evidence_to_highlight(
     attempt_id: int, position: int, student_id: int, *, now: dt.datetime, grace: dt.timedelta
-) -> tuple[int, str, int, bool] | None:
-    """(section id, evidence quote, question id, whether the attempt is practice) of a
-    question whose feedback the student may see."""
+) -> tuple[int, tuple[str, ...], int, bool] | None:
+    """(its section's id, its evidence quotes, question id, whether the attempt is
+    practice) of a question whose feedback the student may see."""
     attempt = get_student_attempt(attempt_id, student_id, now=now, grace=grace)
     if attempt is None:
         return None
@@ -478,4 +478,4 @@ def evidence_to_highlight(
         return None
     question = items[0].row.question_version.question
     practice = attempt.quiz.kind is QuizKind.PRACTICE
-    return question.section_id, items[0].question.evidence, question.id, practice
+    return question.section_id, items[0].question.evidence_quotes, question.id, practice

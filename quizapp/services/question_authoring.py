@@ -21,10 +21,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from quizapp.domain.evidence import EvidenceSearch, MissingQuote
 from quizapp.domain.generate import Candidate, check_rules
 from quizapp.domain.questions import FieldProblem, QuestionInvalid, question_from_mapping
 from quizapp.domain.questions import Question as DomainQuestion
-from quizapp.domain.text import closest_passage, contains_quote, normalise_quote
 from quizapp.extensions import db
 from quizapp.models import (
     Article,
@@ -55,13 +55,23 @@ NO_SUCH_QUESTION = "There is no such question in the bank."
 
 
 class EvidenceNotFound(QuestionInvalid):
-    """The evidence quote does not occur in the chosen section."""
+    """Evidence quotes not where they must be: the first in the chosen section, each
+    further one in some section of the article. Each problem names its quote."""
 
-    def __init__(self, section_title: str, passage: str) -> None:
-        self.section_title = section_title
-        self.passage = passage
-        message = f"Not found in section '{section_title}'. Closest passage: \"{passage}\""
-        super().__init__([FieldProblem(path=("evidence",), message=message)])
+    def __init__(self, misses: Sequence[MissingQuote]) -> None:
+        self.misses = tuple(misses)
+        super().__init__([_miss_problem(miss) for miss in self.misses])
+
+
+def _miss_problem(miss: MissingQuote) -> FieldProblem:
+    closest = f'Closest passage: "{miss.passage}"'
+    if miss.index == 0:
+        named = "Evidence quote 1 not found" if miss.numbered else "Not found"
+        return FieldProblem(path=("evidence",), message=f"{named} in {miss.where}. {closest}")
+    return FieldProblem(
+        path=("evidence", miss.index),
+        message=f"Evidence quote {miss.number} not found in {miss.where}. {closest}",
+    )
 
 
 # ------------------------------------------------------------------------------ writing
@@ -76,12 +86,20 @@ def _section_problem(
     return section, []
 
 
-def _evidence_problem(section: Section, evidence: object) -> EvidenceNotFound | None:
-    if not isinstance(evidence, str) or not evidence.strip():
+def _quotes(evidence: object) -> list[str]:
+    """The quotes of a bank ``evidence`` value (one string or a list), none unless each is
+    non-empty text (the domain reports those problems)."""
+    quotes = evidence if isinstance(evidence, list | tuple) else [evidence]
+    if not quotes or not all(isinstance(quote, str) and quote.strip() for quote in quotes):
+        return []
+    return [quote for quote in quotes if isinstance(quote, str)]
+
+
+def _evidence_problem(section: Section, quotes: Sequence[str]) -> EvidenceNotFound | None:
+    if not quotes:
         return None
-    if contains_quote(section.body, evidence):
-        return None
-    return EvidenceNotFound(section.title, closest_passage(section.body, evidence))
+    misses = EvidenceSearch(section.article.sections).missing(quotes, section)
+    return EvidenceNotFound(misses) if misses else None
 
 
 def check_question(
@@ -100,7 +118,7 @@ def check_question(
     except QuestionInvalid as invalid:
         problems.extend(invalid.problems)
     if section is not None:
-        miss = _evidence_problem(section, mapping.get("evidence"))
+        miss = _evidence_problem(section, _quotes(mapping.get("evidence")))
         if miss is not None:
             problems.extend(miss.problems)
     if problems or question is None:
@@ -130,7 +148,7 @@ def save_question(
     section, problems = _section_problem(article_id, section_id)
     if section is None:
         raise QuestionInvalid(problems)
-    miss = _evidence_problem(section, question.evidence)
+    miss = _evidence_problem(section, question.evidence_quotes)
     if miss is not None:
         raise miss
     try:
@@ -174,12 +192,12 @@ def add_questions(
     section, problems = _section_problem(article_id, section_id)
     if section is None:
         raise AuthoringError([problem.message for problem in problems])
-    # Normalise the section once, not once per question (contains_quote would).
-    body = normalise_quote(section.body)
+    # One search normalises each section once, not once per question.
+    search = EvidenceSearch(section.article.sections)
     misses = [
-        f"Question {n} ({question.id}): evidence not found in section '{section.title}'."
+        f"Question {n} ({question.id}): {_miss_words(miss)}."
         for n, question in enumerate(questions, start=1)
-        if _quote_missing(body, question.evidence)
+        for miss in search.missing(question.evidence_quotes, section)
     ]
     if misses:
         raise AuthoringError(misses)
@@ -204,12 +222,9 @@ def add_questions(
     return [AddedQuestion(qid, item.bank_id) for qid, item in zip(ids, new, strict=True)]
 
 
-def _quote_missing(normalised_body: str, evidence: object) -> bool:
-    """``_evidence_problem`` for a section body normalised beforehand."""
-    if not isinstance(evidence, str) or not evidence.strip():
-        return False
-    needle = normalise_quote(evidence)
-    return not (needle and needle in normalised_body)
+def _miss_words(miss: MissingQuote) -> str:
+    quote = f"evidence quote {miss.number}" if miss.numbered else "evidence"
+    return f"{quote} not found in {miss.where}"
 
 
 def _add_question(
@@ -265,7 +280,7 @@ def _edit_question(
         protect_open_quizzes(row, action="edit", actor_id=author_id, now=now, replacement=moved)
     moved_section = row.section_id != section.id
     row.section_id = section.id
-    # The evidence was just found in its section, so it is no longer stale.
+    # The evidence was just found where it must be, so it is no longer stale.
     row.evidence_stale = False
     changed = row.current_version.content_hash != content_hash(question)
     if changed:

@@ -25,7 +25,7 @@ from quizapp.domain.questions import Question as DomainQuestion
 from quizapp.domain.text import slugify
 from quizapp.extensions import db
 from quizapp.models import Question, QuestionEvent, QuestionEventKind, QuestionVersion
-from quizapp.services.questions import COMMON_FIELDS
+from quizapp.services.questions import COMMON_FIELDS, further_evidence_column
 
 # Ids are slugs of the prompt; long prompts are cut at a word boundary so ids stay readable.
 BANK_ID_LENGTH = 60
@@ -81,6 +81,7 @@ def version_content(question: DomainQuestion) -> VersionContent:
         "prompt": question.prompt,
         "fields": {k: v for k, v in mapping.items() if k not in COMMON_FIELDS},
         "evidence": question.evidence,
+        "further_evidence": further_evidence_column(question),
         "explanation": question.explanation,
         "difficulty": question.difficulty,
         "points": question.points,

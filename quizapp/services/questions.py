@@ -33,12 +33,18 @@ def new_version(question: DomainQuestion, *, number: int) -> QuestionVersion:
         prompt=question.prompt,
         fields={k: v for k, v in mapping.items() if k not in COMMON_FIELDS},
         evidence=question.evidence,
+        further_evidence=further_evidence_column(question),
         explanation=question.explanation,
         difficulty=question.difficulty,
         points=question.points,
         tags=list(question.tags),
         content_hash=content_hash(question),
     )
+
+
+def further_evidence_column(question: DomainQuestion) -> list[str] | None:
+    """What a version's ``further_evidence`` column holds: the quotes after the first."""
+    return list(question.further_evidence) or None
 
 
 # Versions are immutable and domain questions are frozen, so each worker keeps the ones it
@@ -72,8 +78,11 @@ def cached_domain(version_id: int, content_hash: str, bank_id: str) -> DomainQue
 def _build_domain(version: QuestionVersion, bank_id: str) -> DomainQuestion:
     mapping: dict[str, Any] = {"id": bank_id, "type": version.type, "prompt": version.prompt}
     mapping.update(version.fields)
+    evidence: str | list[str] | None = version.evidence
+    if version.evidence is not None and version.further_evidence:
+        evidence = [version.evidence, *version.further_evidence]
     optional = {
-        "evidence": version.evidence,
+        "evidence": evidence,
         "explanation": version.explanation,
         "difficulty": version.difficulty,
         "points": version.points,

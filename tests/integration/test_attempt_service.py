@@ -432,7 +432,7 @@ def test_feedback_shows_only_when_an_answer_is_final(school: School) -> None:
     assert all(feedback_visible(attempt, i) for i in items_of(attempt))
     assert evidence_to_highlight(attempt.id, 1, school.ada.id, now=NOW, grace=GRACE) == (
         school.economy,
-        item.question.evidence,
+        item.question.evidence_quotes,
         item.row.question_version.question_id,
         False,
     )

@@ -19,8 +19,8 @@ from tests.factories import NOW, create_teacher, load_article
 pytestmark = pytest.mark.usefixtures("app_context")
 
 VERSION_COLUMNS = (
-    "type", "prompt", "fields", "evidence", "explanation", "difficulty", "points", "tags",
-    "content_hash",
+    "type", "prompt", "fields", "evidence", "further_evidence", "explanation", "difficulty",
+    "points", "tags", "content_hash",
 )  # fmt: skip
 
 

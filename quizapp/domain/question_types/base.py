@@ -338,6 +338,10 @@ COMMON_FIELDS = (
     "tags",
 )
 
+# Fields of every question that the bank spells differently: the quotes after the first
+# are written in ``evidence`` (a list), so they are no field of their own.
+_FIELDS_NOT_IN_BANK = ("further_evidence",)
+
 # Which elements of a Moodle XML question our list fields came from, for messages.
 XmlSources = dict[str, list[str]]
 
@@ -366,18 +370,32 @@ class Question(abc.ABC):
 
     id: str
     prompt: str
+    #: The first evidence quote, found in the question's own section.
     evidence: str | None = None
+    #: The quotes after the first, each found somewhere in the same article.
+    further_evidence: tuple[str, ...] = ()
     explanation: str | None = None
     difficulty: int = 2
     points: float = 1.0
     tags: tuple[str, ...] = ()
+
+    @property
+    def evidence_quotes(self) -> tuple[str, ...]:
+        """Every evidence quote, the one from the question's own section first."""
+        if self.evidence is None:
+            return ()
+        return (self.evidence, *self.further_evidence)
 
     # -- bank fields
 
     @classmethod
     def specific_fields(cls) -> tuple[str, ...]:
         """Names of this type's own fields, in the order the bank files list them."""
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name not in COMMON_FIELDS)
+        return tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name not in COMMON_FIELDS and f.name not in _FIELDS_NOT_IN_BANK
+        )
 
     @classmethod
     @abc.abstractmethod
@@ -400,6 +418,9 @@ class Question(abc.ABC):
             _put(mapping, self, name)
         for name in ("evidence", "explanation", "difficulty", "points", "tags"):
             _put(mapping, self, name)
+        if self.further_evidence:
+            # One quote is written as one string, as before lists were allowed.
+            mapping["evidence"] = list(self.evidence_quotes)
         return mapping
 
     # -- grading

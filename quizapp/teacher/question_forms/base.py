@@ -28,7 +28,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, Optional, ValidationError
 
 from quizapp.domain.grades import MOODLE_GRADES, fraction_text, percentage_text
 from quizapp.domain.questions import FieldProblem
@@ -211,6 +211,12 @@ class QuestionForm(FlaskForm):
         validators=[Length(max=TEXT_LIMIT)],
         description="A verbatim quote from the section that supports the answer.",
     )
+    further_evidence = TextAreaField(
+        "More evidence",
+        validators=[Length(max=TEXT_LIMIT)],
+        description="Optional: more verbatim quotes, one per line, each from any section of "
+        "this article (quote 2, 3, …), when the answer connects two passages.",
+    )
     explanation = TextAreaField(
         "Explanation",
         validators=[Length(max=TEXT_LIMIT)],
@@ -253,6 +259,7 @@ class QuestionForm(FlaskForm):
             "section": section_id,
             "prompt": question.prompt,
             "evidence": question.evidence or "",
+            "further_evidence": "\n".join(question.further_evidence),
             "explanation": question.explanation or "",
             "difficulty": question.difficulty,
             "points": question.points,
@@ -280,6 +287,10 @@ class QuestionForm(FlaskForm):
             value = self[name].data
             if not is_blank(value):
                 mapping[name] = value
+        further = self.further_quotes()
+        if further and "evidence" in mapping:
+            # One quote stays one string, as in the bank files.
+            mapping["evidence"] = [mapping["evidence"], *further]
         if self.difficulty.data is not None:
             mapping["difficulty"] = self.difficulty.data
         if self.points.data is not None:
@@ -303,6 +314,17 @@ class QuestionForm(FlaskForm):
     def specific_mapping(self) -> dict[str, object]:
         """The type's fields that are not entry lists, in bank format."""
         return {}
+
+    def further_quotes(self) -> list[str]:
+        """The further evidence quotes typed, one per non-blank line."""
+        lines = (self.further_evidence.data or "").splitlines()
+        return [line for line in lines if line.strip()]
+
+    def validate_further_evidence(self, field: Field) -> None:
+        if self.further_quotes() and is_blank(self.evidence.data):
+            raise ValidationError(
+                "Write the first quote, from the question's section, under Evidence first."
+            )
 
     # ------------------------------------------------------------- add and remove buttons
 
@@ -336,6 +358,9 @@ class QuestionForm(FlaskForm):
         if not path:
             return None
         head = path[0]
+        if head == "evidence" and len(path) > 1 and isinstance(path[1], int) and path[1] > 0:
+            # Quotes after the first are typed one per line under "More evidence".
+            return self.further_evidence
         entries = next((e for e in self.entry_lists if e.name == head), None)
         if entries is not None:
             if len(path) < 2 or not isinstance(path[1], int):
