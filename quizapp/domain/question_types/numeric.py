@@ -62,7 +62,7 @@ NUMERIC_LIMIT = 100
 _NUMBER = re.compile(
     r"""
     (?P<sign>[+-])?
-    (?:[$€£]\s*)?
+    (?:(?:us)?[$€£]\s*)?                                  # $240, US$240 (casefolded)
     (?P<digits>
         (?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?   # 1,234.5  1234  12.
         |\.[0-9]+                                         # .5
@@ -86,7 +86,11 @@ def _split_number(text: str) -> tuple[float, list[str]] | None:
         return None
     literal = (match["sign"] or "") + match["digits"].replace(",", "") + (match["exponent"] or "")
     value = finite_float(literal)
-    return None if value is None else (value, cleaned[match.end() :].split())
+    rest = cleaned[match.end() :]
+    # "12-point", "2,600-mile": a unit joined by a hyphen, as written before a noun.
+    if rest[:1] == "-" and rest[1:2].isalpha():
+        rest = rest[1:]
+    return None if value is None else (value, rest.split())
 
 
 def _unit_words(unit: str) -> list[str]:

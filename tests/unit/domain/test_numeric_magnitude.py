@@ -44,6 +44,14 @@ BILLION_USD = "billion US dollars"
         ("240 dollars bn", BILLION_USD, None),
         ("240 zillion", BILLION_USD, None),
         ("240 bn USD", "billion euros", None),
+        # A currency written "US$", a unit joined by a hyphen.
+        ("US$240 billion", BILLION_USD, 240.0),
+        ("us$ 240bn", BILLION_USD, 240.0),
+        ("12-point", "points", 12.0),
+        ("2,600-mile", "miles", 2600.0),
+        ("2.6k-mile", "miles", None),
+        ("12-", "points", None),
+        ("US240", BILLION_USD, None),
         # No unit: a bare number only, as before.
         ("240 bn", None, None),
         ("240 billion", None, None),
