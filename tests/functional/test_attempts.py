@@ -745,7 +745,8 @@ def test_numeric_overflow_and_nan_are_saved_but_grade_zero(
     app: Flask, every_type: ClassWorld, ada: FlaskClient
 ) -> None:
     attempt_id = every_type.attempt_id
-    first, second = [p for p, t in every_type.types.items() if t == "numeric"]
+    # The first two of the section's numeric questions.
+    first, second = [p for p, t in every_type.types.items() if t == "numeric"][:2]
     for typed in ("inf", "-1e999", "Infinity", "1e999"):
         assert _save(ada, attempt_id, first, {"answer": typed}).status_code == 302, typed
         assert _stored(app, attempt_id)[first] == typed

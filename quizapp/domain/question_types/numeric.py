@@ -62,7 +62,7 @@ NUMERIC_LIMIT = 100
 _NUMBER = re.compile(
     r"""
     (?P<sign>[+-])?
-    (?:[$€£]\s*)?
+    (?:(?:us)?[$€£]\s*)?                                  # $240, US$240 (casefolded)
     (?P<digits>
         (?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?   # 1,234.5  1234  12.
         |\.[0-9]+                                         # .5
@@ -86,7 +86,11 @@ def _split_number(text: str) -> tuple[float, list[str]] | None:
         return None
     literal = (match["sign"] or "") + match["digits"].replace(",", "") + (match["exponent"] or "")
     value = finite_float(literal)
-    return None if value is None else (value, cleaned[match.end() :].split())
+    rest = cleaned[match.end() :]
+    # "12-point", "2,600-mile": a unit joined by a hyphen, as written before a noun.
+    if rest[:1] == "-" and rest[1:2].isalpha():
+        rest = rest[1:]
+    return None if value is None else (value, rest.split())
 
 
 def _unit_words(unit: str) -> list[str]:
@@ -100,6 +104,54 @@ def _names_unit(words: Sequence[str], unit: str) -> bool:
     return all(_is_unit_word(word, _unit_words(unit)) for word in words)
 
 
+# Scale words a student may type after a number ("240 bn", "$240 billion", "2.6k"); a
+# unit's own scale word ("billion US dollars") is what the typed number is converted to.
+_SCALES: dict[str, float] = {
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "millions": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "billions": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "trillions": 1e12,
+    "tn": 1e12,
+}
+# Currency words also accepted when the unit names the currency ("240 billion USD").
+_CURRENCY_ALIASES: dict[str, tuple[str, ...]] = {"dollar": ("usd", "us$", "$")}
+
+
+def _unit_scale(unit: str) -> tuple[float, list[str]]:
+    """A unit's scale (1e9 for "billion US dollars", 1 for "miles") and its other words."""
+    words = _unit_words(unit)
+    scale = next((_SCALES[word] for word in words if word in _SCALES), 1.0)
+    return scale, [word for word in words if word not in _SCALES]
+
+
+def _names_currency(word: str, unit_words: Sequence[str]) -> bool:
+    return any(
+        word in aliases and any(u.startswith(currency) for u in unit_words)
+        for currency, aliases in _CURRENCY_ALIASES.items()
+    )
+
+
+def _in_unit(value: float, rest: Sequence[str], unit: str) -> float | None:
+    """``value`` typed with a scale word (and perhaps the unit's other words) converted to
+    ``unit``: "240 bn" is 240 in "billion US dollars", "240 million" is 0.24 of them, so a
+    wrong magnitude stays wrong. None when the words are no scale or not the unit's."""
+    if not unit or not rest or rest[0] not in _SCALES:
+        return None
+    scale, others = _unit_scale(unit)
+    if not all(_is_unit_word(w, others) or _names_currency(w, others) for w in rest[1:]):
+        return None
+    return finite_float(value * _SCALES[rest[0]] / scale)
+
+
 def parse_number(text: str, unit: str | None = None) -> float | None:
     """Parse a typed number such as "1,234.5", "-3e2", "$240", "26%" or "240 billion".
 
@@ -107,8 +159,11 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
     separators only in proper groups of three, decimals, an exponent, a trailing "%",
     and words of ``unit`` after the number (case-insensitive, singular or plural), so
     with the unit "billion US dollars" both "240 billion" and "240 billion US dollars"
-    parse. "26%" is 26, not 0.26: prompts ask for the figure in the unit they name.
-    Returns None for anything else, and for NaN or infinite values.
+    parse. With a unit, a scale word (thousand/k, million/m/mn, billion/bn/b,
+    trillion/tn) converts the number to the unit's own scale: "240 bn" and "240bn" are
+    240 billion US dollars, "240 million" is 0.24 of them. "26%" is 26, not 0.26:
+    prompts ask for the figure in the unit they name. Returns None for anything else,
+    and for NaN or infinite values.
     """
     if not isinstance(text, str):
         return None
@@ -116,7 +171,9 @@ def parse_number(text: str, unit: str | None = None) -> float | None:
     if split is None:
         return None
     value, rest = split
-    return value if not rest or _names_unit(rest, unit or "") else None
+    if not rest or _names_unit(rest, unit or ""):
+        return value
+    return _in_unit(value, rest, unit or "")
 
 
 def _number(value: float) -> str:
@@ -287,7 +344,15 @@ class Numeric(Question):
             (u for u in self.units if rest in (_unit_words(u.unit), _unit_words(u.unit + "s"))),
             None,
         ) or next((u for u in self.units if _names_unit(rest, u.unit)), None)
-        return None if named is None else finite_float(value / named.multiplier)
+        if named is not None:
+            return finite_float(value / named.multiplier)
+        # A scale word typed with the number ("240 bn"), converted to the first unit
+        # it fits, then by that unit's multiplier.
+        for unit in self.units:
+            scaled = _in_unit(value, rest, unit.unit)
+            if scaled is not None:
+                return finite_float(scaled / unit.multiplier)
+        return None
 
     def matching_answer(self, response: object) -> NumericAnswer | None:
         """The first answer, in order, whose range holds the response (Moodle's rule)."""
