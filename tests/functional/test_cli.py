@@ -35,6 +35,14 @@ def test_bank_check_passes_on_the_shipped_bank(runner: FlaskCliRunner) -> None:
     assert f"{ARTICLE_SLUG}: 6 sections" in result.output
 
 
+def test_the_shipped_bank_has_no_lint_warnings(runner: FlaskCliRunner) -> None:
+    # --strict fails on any warning: no restated true/false, no missing answer variant,
+    # no prompt that gives its answer away.
+    result = runner.invoke(args=["bank", "check", "--strict", str(BANK_PATH)])
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+
+
 def test_bank_check_defaults_to_the_configured_bank(runner: FlaskCliRunner) -> None:
     result = runner.invoke(args=["bank", "check"])
     assert result.exit_code == 0, result.output
