@@ -55,7 +55,7 @@ def answer(fraction: str, text: str) -> str:
 
 def without_unportable(q: Question) -> Question:
     """What Moodle XML carries: everything but evidence and difficulty."""
-    return dataclasses.replace(q, evidence=None, difficulty=2)
+    return dataclasses.replace(q, evidence=None, further_evidence=(), difficulty=2)
 
 
 # ------------------------------------------------------------------------ valid sample
