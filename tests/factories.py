@@ -134,13 +134,36 @@ def _shipped_bank(sections: Collection[str] | None) -> list[ArticleBank]:
     ]
 
 
-def load_article(sections: Collection[str] | None = None, now: dt.datetime = NOW) -> Article:
+def _first_quotes_only(banks: list[ArticleBank]) -> list[ArticleBank]:
+    """The banks with each question's further evidence quotes left out."""
+    return [
+        dataclasses.replace(
+            bank,
+            questions_by_section={
+                slug: tuple(dataclasses.replace(q, further_evidence=()) for q in questions)
+                for slug, questions in bank.questions_by_section.items()
+            },
+        )
+        for bank in banks
+    ]
+
+
+def load_article(
+    sections: Collection[str] | None = None,
+    now: dt.datetime = NOW,
+    *,
+    first_quotes_only: bool = False,
+) -> Article:
     """Load the shipped article, with the questions of ``sections`` only (None: all 66).
 
     Storing 66 questions is most of a test's setup time; a test that only draws from one
-    section loads that section's 11.
+    section loads that section's 11. ``first_quotes_only`` leaves out further evidence
+    quotes, for a schema from before they could be stored (the migration tests).
     """
-    with mock.patch("quizapp.services.bank.read_bank", lambda path: _shipped_bank(sections)):
+    banks = _shipped_bank(sections)
+    if first_quotes_only:
+        banks = _first_quotes_only(banks)
+    with mock.patch("quizapp.services.bank.read_bank", lambda path: banks):
         load_bank(BANK_PATH, now=now)
     return db.session.execute(db.select(Article).where(Article.slug == ARTICLE_SLUG)).scalar_one()
 

@@ -33,7 +33,7 @@ from quizapp.domain.questions import Question, QuestionInvalid, question_from_ma
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "tests" / "data" / "interchange" / "gift"
 # What GIFT cannot carry (docs/interchange-gift.md): compared nowhere after a round trip.
-NOT_CARRIED = ("evidence", "difficulty", "points", "unit", "case_sensitive")
+NOT_CARRIED = ("evidence", "difficulty", "points", "unit", "units", "case_sensitive")
 
 
 def carried(question: Question) -> dict[str, object]:
