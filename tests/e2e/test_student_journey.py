@@ -22,8 +22,9 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.browser
 
-SECTION_TITLE = "Introduction"
-SECTION_SLUG = "introduction"
+# A section whose questions cover all seven types.
+SECTION_TITLE = "What are major challenges for the relationship?"
+SECTION_SLUG = "what-are-major-challenges-for-the-relationship"
 ALL_TYPES = {"single", "multiple", "true_false", "short", "numeric", "matching", "ordering"}
 
 

@@ -93,3 +93,9 @@ def test_difficulty_spread_and_balanced_true_false_keys(bank: ArticleBank) -> No
         assert len({q.difficulty for q in section_questions}) == 3, slug
     keys = Counter(q.answer for q in questions if isinstance(q, TrueFalse))
     assert abs(keys[True] - keys[False]) <= 2, keys
+
+
+def test_no_two_questions_share_a_prompt() -> None:
+    # A student (and the browser journey) tells questions apart by their prompts.
+    prompts = Counter(q.prompt for bank in read_bank(BANK_PATH) for q in bank.questions())
+    assert [prompt for prompt, count in prompts.items() if count > 1] == []
