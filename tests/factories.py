@@ -135,10 +135,10 @@ def _shipped_bank(sections: Collection[str] | None) -> list[ArticleBank]:
 
 
 def load_article(sections: Collection[str] | None = None, now: dt.datetime = NOW) -> Article:
-    """Load the shipped article, with the questions of ``sections`` only (None: all 66).
+    """Load the shipped article, with the questions of ``sections`` only (None: all of them).
 
-    Storing 66 questions is most of a test's setup time; a test that only draws from one
-    section loads that section's 11.
+    Storing every question is most of a test's setup time; a test that only draws from one
+    section loads that section's alone.
     """
     with mock.patch("quizapp.services.bank.read_bank", lambda path: _shipped_bank(sections)):
         load_bank(BANK_PATH, now=now)
