@@ -154,10 +154,10 @@ def load_article(
     *,
     first_quotes_only: bool = False,
 ) -> Article:
-    """Load the shipped article, with the questions of ``sections`` only (None: all 66).
+    """Load the shipped article, with the questions of ``sections`` only (None: all of them).
 
-    Storing 66 questions is most of a test's setup time; a test that only draws from one
-    section loads that section's 11. ``first_quotes_only`` leaves out further evidence
+    Storing every question is most of a test's setup time; a test that only draws from one
+    section loads that section's alone. ``first_quotes_only`` leaves out further evidence
     quotes, for a schema from before they could be stored (the migration tests).
     """
     banks = _shipped_bank(sections)

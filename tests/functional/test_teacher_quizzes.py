@@ -280,7 +280,7 @@ def test_the_builder_starts_with_the_article_and_shows_each_sections_question_co
         )
         assert rows[title][1] == expected, title
     assert rows[ECONOMY_TITLE][1] == "11 (4 easy, 5 medium, 2 hard)"
-    assert rows["All sections"][1] == "22"
+    assert rows["All sections"][1] == "23"
 
 
 def test_a_new_quiz_is_saved_as_a_draft_with_its_rules_and_settings(
@@ -451,12 +451,12 @@ def _article(school: School) -> Article:
         ),
         ({"Introduction": (1, [])}, "Introduction: asks for 1 question but none are available"),
         (
-            {"All sections": (23, [])},
-            "All sections: asks for 23 questions but only 22 are available",
+            {"All sections": (24, [])},
+            "All sections: asks for 24 questions but only 23 are available",
         ),
         (
-            {ECONOMY_TITLE: (11, []), "All sections": (12, [])},
-            "All sections: asks for 12 questions but only 11 are available "
+            {ECONOMY_TITLE: (11, []), "All sections": (13, [])},
+            "All sections: asks for 13 questions but only 12 are available "
             "(after the other rules took theirs)",
         ),
         ({}, "Ask for at least one question in one of the rules."),

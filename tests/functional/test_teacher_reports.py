@@ -790,10 +790,10 @@ def mastery(app: Flask) -> Mastery:
                 )
         db.session.get(Question, economy[4]).retired_at = NOW  # no longer counts at all
         db.session.commit()
-        # Live economy questions: 10, Ada's sum 2.5; military: 11, Ada's sum 1.
+        # Live economy questions: 10, Ada's sum 2.5; military: 12, Ada's sum 1.
         return Mastery(
             school_class.id,
-            {"Ada Lovelace": [2.5 / 10, 1 / 11], "Bob Student": [0.0, 0.0]},
+            {"Ada Lovelace": [2.5 / 10, 1 / 12], "Bob Student": [0.0, 0.0]},
         )
 
 
@@ -825,6 +825,6 @@ def test_the_mastery_heatmap_has_an_accessible_svg_and_a_table_with_the_same_num
         for name, values in mastery.expected.items()
     }
     assert table_rows == expected
-    assert expected["Ada Lovelace"] == ["25%", "9%"]
+    assert expected["Ada Lovelace"] == ["25%", "8%"]
     assert svg_numbers == [cell for row in table_rows.values() for cell in row]
     assert "Cy Removed" not in html and "Zed Outside" not in html

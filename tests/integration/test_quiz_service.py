@@ -124,8 +124,8 @@ def test_impossible_rules_are_rejected_with_messages_naming_the_section(school: 
             f"{ECONOMY_TITLE} (difficulty 1): asks for 5 questions but only 4 are available",
         ),
         (
-            [RuleSpec(11, economy), RuleSpec(60)],
-            "All sections: asks for 60 questions but only 55 are available "
+            [RuleSpec(11, economy), RuleSpec(70)],
+            "All sections: asks for 70 questions but only 63 are available "
             "(after the other rules took theirs)",
         ),
         ([RuleSpec(0, economy)], f"{ECONOMY_TITLE}: asks for 0 questions"),

@@ -10,6 +10,7 @@ import pytest
 from quizapp.domain.bank import ArticleBank, read_bank
 from quizapp.domain.question_types import TrueFalse
 from quizapp.domain.questions import QUESTION_TYPES
+from quizapp.domain.text import normalise_quote
 
 BANK_PATH = Path(__file__).resolve().parents[2] / "questions"
 # One skill tag per question (docs/item-writing.md): what it asks the student to do.
@@ -99,3 +100,28 @@ def test_no_two_questions_share_a_prompt() -> None:
     # A student (and the browser journey) tells questions apart by their prompts.
     prompts = Counter(q.prompt for bank in read_bank(BANK_PATH) for q in bank.questions())
     assert [prompt for prompt, count in prompts.items() if count > 1] == []
+
+
+def _sections_quoting(bank: ArticleBank, quote: str) -> set[str]:
+    """Slugs of the article's sections whose text contains ``quote`` (evidence matching)."""
+    needle = normalise_quote(quote)
+    return {s.slug for s in bank.article.sections if needle in normalise_quote(s.body)}
+
+
+def test_at_least_six_questions_connect_two_sections(bank: ArticleBank) -> None:
+    # A connecting question cites its own section and a quote found only in another one.
+    connecting = []
+    for slug, section_questions in bank.questions_by_section.items():
+        for question in section_questions:
+            assert question.evidence is not None, question.id
+            assert slug in _sections_quoting(bank, question.evidence), question.id
+            elsewhere = [
+                quote
+                for quote in question.further_evidence
+                if slug not in _sections_quoting(bank, quote)
+            ]
+            for quote in elsewhere:
+                assert _sections_quoting(bank, quote), (question.id, quote)
+            if elsewhere:
+                connecting.append(question.id)
+    assert len(connecting) >= 6, connecting
