@@ -62,6 +62,11 @@ def _bank() -> tuple[dict[str, Question], dict[str, Question]]:
     return by_prompt, by_id
 
 
+def all_bank_questions() -> list[Question]:
+    """Every question of the article's bank files, by id."""
+    return list(_bank()[1].values())
+
+
 def section_questions(section_slug: str) -> list[Question]:
     """The bank's questions of one section of the article, in file order."""
     path = BANK_PATH / ARTICLE_SLUG / f"{section_slug}.yaml"
