@@ -472,7 +472,7 @@ def _xml_grading(reader: XmlReader) -> str | None:
 def _gift_item(text: str) -> str:
     """An item as one line of an ordering block.
 
-    qtype_ordering takes the lines as they are (GIFT escapes reach Moodle as placeholders
+    qtype_ordering takes the lines as they are (GIFT escapes reach Moodle as codes
     like ``&&061;``), so only what would break the block is escaped: a backslash, braces,
     a line break and the ``####`` that starts the general feedback.
     """
