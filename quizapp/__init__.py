@@ -29,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     _warn_of_renamed_settings(app)
 
     from quizapp import cli, errors, health, rendering, routing, security
+    from quizapp.account.routes import blueprint as account_blueprint
     from quizapp.articles.routes import blueprint as articles_blueprint
     from quizapp.auth.routes import blueprint as auth_blueprint
     from quizapp.extensions import init_extensions
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(articles_blueprint)
     app.register_blueprint(auth_blueprint)
+    app.register_blueprint(account_blueprint)
     app.register_blueprint(student_blueprint)
     app.register_blueprint(teacher_blueprint)
     app.register_blueprint(health.blueprint)

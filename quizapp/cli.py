@@ -381,8 +381,8 @@ def demo_setup_command() -> None:
     click.echo(
         f"Created a demo teacher, {made}.\n"
         f"  Teacher login: {demo.email}\n"
-        f"  Password:      {demo.password}   (shown once; change it or remove the account "
-        "for real use)\n"
+        f"  Password:      {demo.password}   (shown once; you choose a new one at the first "
+        "login)\n"
         f"  Class:         {demo.class_name}, join code {demo.join_code}\n"
         "  The demo teacher is an admin: it can make other accounts teachers at "
         "/teacher/teachers.\n"

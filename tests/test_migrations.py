@@ -17,10 +17,6 @@ from tests.conftest import settings_for
 from tests.factories import (
     ECONOMY,
     NOW,
-    create_assessment,
-    create_class,
-    create_student,
-    create_teacher,
     load_article,
 )
 from tests.helpers import empty_database
@@ -99,17 +95,44 @@ def _open_twins(app: Flask, *, both_answered: bool) -> tuple[int, int]:
     with app.app_context():
         # This schema predates further evidence quotes (migration a9c3e5f7b1d2).
         article = load_article((ECONOMY,), first_quotes_only=True)
-        teacher = create_teacher()
-        student = create_student()
-        quiz = create_assessment(teacher, create_class(teacher), article)
+        # Accounts, class and quiz as the schema of then had them (later migrations add
+        # columns the models would write).
+        for user_id, email, role in (
+            (1, "grace@example.com", "teacher"),
+            (2, "ada@example.com", "student"),
+        ):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, created_at)"
+                    " VALUES (:id, :email, :email, 'x', :role, :now)"
+                ),
+                {"id": user_id, "email": email, "role": role, "now": NOW},
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO classes (id, name, teacher_id, join_code, created_at)"
+                " VALUES (1, 'History', 1, 'ABCD2345', :now)"
+            ),
+            {"now": NOW},
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO quizzes (id, title, kind, article_id, class_id, owner_id,"
+                " grading_method, feedback_timing, shuffle_choices, published_at, created_at,"
+                " updated_at) VALUES (1, 'Quiz', 'assessment', :article, 1, 1, 'highest',"
+                " 'after_submit', false, :now, :now, :now)"
+            ),
+            {"article": article.id, "now": NOW},
+        )
+        quiz_id, student_id = 1, 2
         version_id = db.session.scalars(db.select(QuestionVersion.id)).first()
 
         def open_attempt(number: int, answered: bool) -> int:
             attempt_id = db.session.execute(
                 db.insert(Attempt)
                 .values(
-                    quiz_id=quiz.id,
-                    student_id=student.id,
+                    quiz_id=quiz_id,
+                    student_id=student_id,
                     number=number,
                     seed=number,
                     state=AttemptState.IN_PROGRESS,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -23,7 +24,8 @@ from quizapp.auth.login_limits import (
 )
 from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
-from quizapp.security import safe_next_path
+from quizapp.security import LOGIN_SESSION_KEY, safe_next_path
+from quizapp.services.login_sessions import end_login_session, open_login_session
 from quizapp.services.users import AccountError, authenticate, sign_up_student
 
 blueprint = Blueprint("auth", __name__)
@@ -38,6 +40,8 @@ def _start_session(user: UserMixin) -> None:
     # A fresh session on every login: nothing from before survives (session fixation).
     session.clear()
     login_user(user)
+    lifetime = current_app.permanent_session_lifetime
+    session[LOGIN_SESSION_KEY] = open_login_session(user.id, now=utcnow(), lifetime=lifetime)
 
 
 @blueprint.route("/signup", methods=["GET", "POST"])
@@ -53,7 +57,7 @@ def signup() -> str | Response:
                 now=utcnow(),
             )
         except AccountError as error:
-            form.email.errors.append(str(error))
+            form[error.field].errors.append(str(error))
         else:
             _start_session(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
@@ -81,6 +85,8 @@ def login() -> str | Response:
 def logout() -> Response:
     """Log out (POST with a CSRF token, so another site cannot log you out)."""
     if EmptyForm().validate_on_submit() and current_user.is_authenticated:
+        # The server forgets the session too, so a copy of the cookie is worth nothing.
+        end_login_session(session.get(LOGIN_SESSION_KEY))
         logout_user()
         session.clear()
         flash("You are logged out.", "info")

@@ -21,7 +21,7 @@ from quizapp.models.quizzes import (
     QuizRule,
 )
 from quizapp.models.reports import AttemptMarks
-from quizapp.models.users import TEACHING_ROLES, Role, SignedInUser, User
+from quizapp.models.users import TEACHING_ROLES, LoginSession, Role, SignedInUser, User
 
 __all__ = [
     "TEACHING_ROLES",
@@ -34,6 +34,7 @@ __all__ = [
     "ExtraTime",
     "FeedbackTiming",
     "GradingMethod",
+    "LoginSession",
     "PendingImport",
     "Question",
     "QuestionEvent",

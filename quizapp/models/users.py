@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quizapp.clock import utcnow
@@ -63,6 +63,8 @@ class SignedInUser(RoleChecks, UserMixin):
     id: int
     name: str
     role: Role
+    # Set for a password someone else chose: every page but the password form redirects.
+    must_change_password: bool = False
 
 
 class User(RoleChecks, UserMixin, Model):
@@ -76,6 +78,21 @@ class User(RoleChecks, UserMixin, Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_type(Role))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"
+
+
+class LoginSession(Model):
+    """One signed-in browser. The cookie carries a random token; the row its SHA-256.
+
+    A request whose row is gone is signed out: that is how logging out, a password change
+    and "log out everywhere else" reach cookies that were copied or left on another computer.
+    """
+
+    __tablename__ = "login_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime]

@@ -25,7 +25,8 @@ DEMO_QUIZ_QUESTIONS = 6
 
 @dataclass(frozen=True)
 class DemoSetup:
-    """What was created, including the one-time password (shown once, never stored)."""
+    """What was created, including the one-time password (shown once, never stored, and
+    to be changed at the first login)."""
 
     email: str
     password: str
@@ -52,6 +53,9 @@ def _create_demo(now: dt.datetime) -> DemoSetup | None:
     teacher = create_user(
         DEMO_TEACHER_EMAIL, password, role=Role.ADMIN, name="Demo Teacher", now=now
     )
+    # The password was printed on a terminal (and perhaps in a log): its first use is to
+    # choose another.
+    teacher.must_change_password = True
     school_class = create_class(teacher, "Demo class", now=now)
     article = db.session.execute(db.select(Article).order_by(Article.id)).scalars().first()
     quiz_title = None

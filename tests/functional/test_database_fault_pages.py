@@ -162,7 +162,9 @@ def test_an_unreachable_database_is_a_503_even_for_the_logged_in_layout() -> Non
     with app.test_request_context(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"}):
         identity = login_identity()
     with client.session_transaction() as session:
-        session.update({"_user_id": "1", "_fresh": True, "_id": identity})
+        session.update(
+            {"_user_id": "1", "_fresh": True, "_id": identity, "login_session": "a token"}
+        )
 
     page = client.get("/student/", headers=headers)
     fetched = client.get("/student/", headers={**headers, "Accept": "application/json"})

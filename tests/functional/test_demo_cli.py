@@ -63,7 +63,7 @@ def test_demo_setup_creates_an_admin_teacher_a_class_and_a_published_quiz(
         assert printed["password"] not in teacher.password_hash
 
 
-def test_the_printed_password_logs_the_demo_teacher_in(
+def test_the_printed_password_logs_the_demo_teacher_in_once_to_choose_another(
     app: Flask, runner: FlaskCliRunner, bank: None
 ) -> None:
     printed = _printed(runner.invoke(args=["demo", "setup"]).output)
@@ -88,6 +88,19 @@ def test_the_printed_password_logs_the_demo_teacher_in(
 
     assert wrong.status_code != 302
     assert response.status_code == 302
+    # The printed password opens one page only: the form that replaces it.
+    held = client.get("/teacher/")
+    assert (held.status_code, held.headers["Location"]) == (302, "/account/password")
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": token_for(client, "/account/password"),
+            "current_password": printed["password"],
+            "new_password": "tundra violin 42 teapot",
+            "repeat_password": "tundra violin 42 teapot",
+        },
+    )
+    assert changed.status_code == 302
     assert client.get("/teacher/").status_code == 200
     # An admin: the page that makes other accounts teachers is theirs, and linked.
     assert client.get("/teacher/teachers").status_code == 200

@@ -1,0 +1,1 @@
+"""Everyone's own account: name, email, password and signed-in browsers."""
