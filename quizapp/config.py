@@ -48,6 +48,9 @@ class DefaultConfig:
     # Refused log-ins per client address, whatever the account. A school or office shares
     # one address (NAT): sized for 300 students mistyping three times each in an hour.
     LOGIN_LIMIT_PER_ADDRESS = "1000 per hour"
+    # Refused current passwords on the account page, per account: a browser left signed
+    # in must not become a way to guess its owner's password.
+    CURRENT_PASSWORD_LIMIT = "5 per 15 minutes"
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; 0 trusts
     # no forwarded header (the client could write any address into it).
     TRUSTED_PROXY_COUNT = 0

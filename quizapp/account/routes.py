@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
+from flask_limiter import RateLimitExceeded
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from quizapp.account.forms import PasswordForm, ProfileForm
+from quizapp.auth.login_limits import too_many_refused_logins
 from quizapp.forms import EmptyForm
+from quizapp.rate_limit import limiter
 from quizapp.security import LOGIN_SESSION_KEY
 from quizapp.services.accounts import (
     account_page,
@@ -19,6 +22,28 @@ from quizapp.services.accounts import (
 from quizapp.services.users import AccountError
 
 blueprint = Blueprint("account", __name__, url_prefix="/account")
+blueprint.register_error_handler(RateLimitExceeded, too_many_refused_logins)
+
+CURRENT_PASSWORD_MESSAGE = (
+    "The current password was refused too many times, so changes to this account are "
+    "paused. Logging in and everything else still work."
+)
+
+
+def _current_password_refused(_response: Response) -> bool:
+    return bool(g.get("current_password_refused"))
+
+
+# Someone at a computer left signed in must not be able to guess the owner's password
+# through these forms: refused current passwords are counted per account.
+current_password_limit = limiter.limit(
+    lambda: current_app.config["CURRENT_PASSWORD_LIMIT"],
+    key_func=lambda: f"account-{current_user.id}",
+    methods=["POST"],
+    deduct_when=_current_password_refused,
+    scope="current-password",
+    error_message=CURRENT_PASSWORD_MESSAGE,
+)
 
 
 @blueprint.before_request
@@ -29,6 +54,8 @@ def _signed_in_only() -> None:
 
 def _show_error(form: FlaskForm, error: AccountError) -> None:
     form[error.field].errors.append(str(error))
+    if error.field == "current_password":
+        g.current_password_refused = True
 
 
 def _render_account(profile: ProfileForm) -> str:
@@ -45,6 +72,7 @@ def account() -> str:
 
 
 @blueprint.post("/profile")
+@current_password_limit
 def profile() -> str | Response:
     """Change name and email (the current password confirms it)."""
     form = ProfileForm()
@@ -65,6 +93,7 @@ def profile() -> str | Response:
 
 
 @blueprint.route("/password", methods=["GET", "POST"])
+@current_password_limit
 def password() -> str | Response:
     """Change the password; every other browser signed in to the account is signed out."""
     form = PasswordForm()

@@ -264,3 +264,24 @@ def test_public_pages_may_be_cached(accounts: Flask, client: FlaskClient) -> Non
         response = client.get(path)
         assert response.status_code == 200
         assert "no-store" not in response.headers.get("Cache-Control", ""), path
+
+
+# -------------------------------------------------------------------------- guessing
+
+
+def test_refused_current_passwords_pause_changes_to_the_account(accounts: Flask) -> None:
+    client = logged_in_client(accounts, "ada@example.com")
+    # Refused new passwords are the owner's own typing, not guesses: they are not counted.
+    for _ in range(6):
+        assert _change_password(client, PASSWORD, "1234567890").status_code == 200
+    for _ in range(5):
+        assert _change_password(client, "a wrong guess", NEW_PASSWORD).status_code == 200
+
+    paused = _change_password(client, PASSWORD, NEW_PASSWORD)
+
+    assert paused.status_code == 429
+    assert "The current password was refused too many times" in paused.get_data(as_text=True)
+    assert login(accounts.test_client(), "ada@example.com", PASSWORD).status_code == 302
+    # Another account is not paused.
+    grace = logged_in_client(accounts, "grace@example.com")
+    assert _change_password(grace, PASSWORD, NEW_PASSWORD).status_code == 302
