@@ -130,12 +130,15 @@ def csv_text(table: Table) -> str:
 
 def _xlsx_text(value: str) -> str:
     # Control characters are not allowed in the file's XML; they show as a replacement mark.
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    # XML reads a carriage return as a line feed, so line breaks are written as line feeds.
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
 
 
 def _width(value: Cell) -> int:
     if value is None:
         return 0
+    _check(value)
     if isinstance(value, dt.datetime):
         return len(XLSX_TIME_FORMAT)
     if isinstance(value, str):
@@ -146,13 +149,16 @@ def _width(value: Cell) -> int:
 def xlsx_bytes(table: Table) -> bytes:
     """The table as an Excel workbook of one sheet: typed cells, a bold header row that
     stays in view (with ``frozen_columns``), columns as wide as their content."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.title[:31])
+    # Every cell is checked here, before the sheet is streamed: a refused cell must not
+    # leave a half-written workbook behind.
     widths = [len(name) for name in table.header]
     for row in table.rows:
         for j, value in enumerate(row):
+            width = _width(value)
             if j < len(widths):
-                widths[j] = max(widths[j], _width(value))
+                widths[j] = max(widths[j], width)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.title[:31])
     for j, width in enumerate(widths, start=1):
         letter = get_column_letter(j)
         sheet.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
@@ -167,8 +173,6 @@ def xlsx_bytes(table: Table) -> bytes:
 
 
 def _xlsx_cell(sheet: object, value: Cell, *, font: Font | None = None) -> WriteOnlyCell:
-    if value is not None:
-        _check(value)
     if isinstance(value, float) and not math.isfinite(value):
         value = None
     if isinstance(value, dt.datetime):
