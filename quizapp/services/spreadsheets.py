@@ -107,6 +107,15 @@ def _check(value: object) -> None:
         raise TypeError(f"a spreadsheet cell holds text, a number or a time, not {value!r}")
 
 
+def _checked_row(table: Table, number: int, row: Sequence[Cell]) -> Sequence[Cell]:
+    # A row that does not match the header would put its numbers under the wrong heading.
+    if len(row) != len(table.header):
+        raise ValueError(
+            f"row {number} of {table.title!r} has {len(row)} cells for {len(table.header)} columns"
+        )
+    return row
+
+
 def _csv_cell(value: Cell) -> str:
     if value is None:
         return ""
@@ -123,8 +132,8 @@ def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([safe_cell(name) for name in table.header])
-    for row in table.rows:
-        writer.writerow([_csv_cell(value) for value in row])
+    for number, row in enumerate(table.rows, start=1):
+        writer.writerow([_csv_cell(value) for value in _checked_row(table, number, row)])
     return buffer.getvalue()
 
 
@@ -152,11 +161,9 @@ def xlsx_bytes(table: Table) -> bytes:
     # Every cell is checked here, before the sheet is streamed: a refused cell must not
     # leave a half-written workbook behind.
     widths = [len(name) for name in table.header]
-    for row in table.rows:
-        for j, value in enumerate(row):
-            width = _width(value)
-            if j < len(widths):
-                widths[j] = max(widths[j], width)
+    for number, row in enumerate(table.rows, start=1):
+        for j, value in enumerate(_checked_row(table, number, row)):
+            widths[j] = max(widths[j], _width(value))
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.title[:31])
     for j, width in enumerate(widths, start=1):

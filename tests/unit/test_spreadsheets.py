@@ -124,6 +124,17 @@ def test_a_cell_of_another_type_is_refused_with_its_value(value: object) -> None
         xlsx_bytes(table)
 
 
+@pytest.mark.parametrize("row", [["Ada"], ["Ada", 1, 2]])
+def test_a_row_that_does_not_match_the_header_is_refused_by_number(row: list[Any]) -> None:
+    table = Table("Gradebook", ["Student", "Points"], [["Bob", 1], row])
+    message = f"row 2 of 'Gradebook' has {len(row)} cells for 2 columns"
+
+    with pytest.raises(ValueError, match=message):
+        csv_text(table)
+    with pytest.raises(ValueError, match=message):
+        xlsx_bytes(table)
+
+
 # ----------------------------------------------------------------------------------- xlsx
 
 
