@@ -1,4 +1,4 @@
-"""Gradebook, CSV downloads, item analysis and the class mastery heatmap."""
+"""Gradebook, CSV and Excel downloads, item analysis and the class mastery heatmap."""
 
 from __future__ import annotations
 
@@ -8,18 +8,18 @@ from flask_login import current_user
 from quizapp.gc_pause import cyclic_gc_paused
 from quizapp.services.class_mastery import class_mastery_page
 from quizapp.services.errors import NotFound
-from quizapp.services.exports import CsvFile, gradebook_export, responses_export
+from quizapp.services.exports import analysis_export, gradebook_export, responses_export
 from quizapp.services.gradebook import class_gradebook
 from quizapp.services.item_analysis import WHICH_ATTEMPTS, UnknownAttempts, quiz_analysis_page
+from quizapp.services.spreadsheets import Download, FileFormat
 from quizapp.teacher import blueprint
 from quizapp.teacher.statistics_text import FIGURE_MEANINGS
 
 
-def _csv_download(export: CsvFile) -> Response:
-    # A byte-order mark makes spreadsheet programs read the file as UTF-8.
+def _send(export: Download) -> Response:
     return Response(
-        "\ufeff" + export.text,
-        mimetype="text/csv",
+        export.content,
+        mimetype=export.mimetype,
         headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
     )
 
@@ -43,11 +43,30 @@ def gradebook_page(class_id: int) -> str:
         )
 
 
+def _gradebook_file(class_id: int, file_format: FileFormat) -> Response:
+    try:
+        return _send(
+            gradebook_export(class_id, teacher_id=current_user.id, file_format=file_format)
+        )
+    except NotFound as missing:
+        abort(404, description=missing.message)
+
+
 @blueprint.get("/classes/<int:class_id>/gradebook.csv")
 def gradebook_download(class_id: int) -> Response:
-    """The gradebook as a CSV file."""
+    """The gradebook as a CSV file: points and percentages as numbers."""
+    return _gradebook_file(class_id, "csv")
+
+
+@blueprint.get("/classes/<int:class_id>/gradebook.xlsx")
+def gradebook_xlsx(class_id: int) -> Response:
+    """The gradebook as an Excel workbook of typed cells."""
+    return _gradebook_file(class_id, "xlsx")
+
+
+def _responses_file(quiz_id: int, file_format: FileFormat) -> Response:
     try:
-        return _csv_download(gradebook_export(class_id, teacher_id=current_user.id))
+        return _send(responses_export(quiz_id, teacher_id=current_user.id, file_format=file_format))
     except NotFound as missing:
         abort(404, description=missing.message)
 
@@ -55,10 +74,41 @@ def gradebook_download(class_id: int) -> Response:
 @blueprint.get("/quizzes/<int:quiz_id>/responses.csv")
 def responses_download(quiz_id: int) -> Response:
     """Every response to the quiz as a CSV file, one row per response."""
+    return _responses_file(quiz_id, "csv")
+
+
+@blueprint.get("/quizzes/<int:quiz_id>/responses.xlsx")
+def responses_xlsx(quiz_id: int) -> Response:
+    """Every response to the quiz as an Excel workbook, one row per response."""
+    return _responses_file(quiz_id, "xlsx")
+
+
+def _analysis_file(quiz_id: int, file_format: FileFormat) -> Response:
     try:
-        return _csv_download(responses_export(quiz_id, teacher_id=current_user.id))
+        return _send(
+            analysis_export(
+                quiz_id,
+                teacher_id=current_user.id,
+                which=request.args.get("attempts", "first"),
+                file_format=file_format,
+            )
+        )
     except NotFound as missing:
         abort(404, description=missing.message)
+    except UnknownAttempts:
+        abort(400, description=f"attempts must be one of: {', '.join(WHICH_ATTEMPTS)}.")
+
+
+@blueprint.get("/quizzes/<int:quiz_id>/analysis.csv")
+def analysis_csv(quiz_id: int) -> Response:
+    """The item analysis's figures per question as a CSV file."""
+    return _analysis_file(quiz_id, "csv")
+
+
+@blueprint.get("/quizzes/<int:quiz_id>/analysis.xlsx")
+def analysis_xlsx(quiz_id: int) -> Response:
+    """The item analysis's figures per question as an Excel workbook."""
+    return _analysis_file(quiz_id, "xlsx")
 
 
 @blueprint.get("/quizzes/<int:quiz_id>/analysis")

@@ -47,6 +47,9 @@ CSV_HEADER = [
     "Mark",
     "Out of",
     "Saved at (UTC)",
+    "Attempt score",
+    "Attempt out of",
+    "Attempt (%)",
 ]
 
 

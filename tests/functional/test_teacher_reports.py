@@ -304,13 +304,13 @@ def test_the_gradebook_csv_is_utf8_with_a_bom_and_neutralises_formulas(
         f'attachment; filename="gradebook-class-{class_id}.csv"'
     )
     rows = _read_csv(response)
-    assert rows[0] == ["Student", "Email", "'=1+1"]
+    assert rows[0] == ["Student", "Email", "'=1+1 (points, max 1)", "'=1+1 (%)"]
     by_email = {row[1]: row for row in rows[1:]}
     assert len(rows) == 1 + len(FORMULA_NAMES) + 1
     for n, name in enumerate(FORMULA_NAMES):
         assert by_email[f"s{n}@example.com"][0] == "'" + name
-    assert by_email["s0@example.com"][2] == "0.5 / 1"
-    assert by_email["s1@example.com"][2] == ""
+    assert by_email["s0@example.com"][2:] == ["0.5", "50"]
+    assert by_email["s1@example.com"][2:] == ["", ""]
     assert by_email["'-minus@example.com"][0] == "Zoë Çelik"
 
 
@@ -405,6 +405,7 @@ def test_the_responses_csv_has_one_row_per_response_with_answer_fraction_and_mar
     assert rows[0] == [
         "Student", "Email", "Attempt", "State", "Question", "Question id", "Version", "Type",
         "Answer", "Fraction", "Mark", "Out of", "Saved at (UTC)",
+        "Attempt score", "Attempt out of", "Attempt (%)",
     ]  # fmt: skip
     checked = [[*row[:6], row[7], row[8], row[9], row[10], row[11]] for row in rows[1:]]
     assert checked == answered.expected

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from quizapp.extensions import db
-from quizapp.services import exports, gradebook
+from quizapp.services import exports, gradebook, spreadsheets
 from tests.factories import (
     ECONOMY,
     create_assessment,
@@ -58,12 +58,18 @@ def test_gradebook_csv_neutralises_every_cell(school: School) -> None:
     scored(quiz, school.bob, 2.5, minutes=1)
 
     rows = list(
-        csv.reader(io.StringIO(exports.gradebook_csv(gradebook.gradebook(school.school_class))))
+        csv.reader(
+            io.StringIO(
+                spreadsheets.csv_text(
+                    exports.gradebook_table(gradebook.gradebook(school.school_class))
+                )
+            )
+        )
     )
 
     assert rows == [
-        ["Student", "Email", "'@quiz"],
-        ["'-Bob", "bob@example.com", "2.5 / 4"],
-        ["Ada Lovelace", "ada@example.com", ""],
-        ["Cy Student", "cy@example.com", ""],
+        ["Student", "Email", "'@quiz (points, max 4)", "'@quiz (%)"],
+        ["'-Bob", "bob@example.com", "2.5", "62.5"],
+        ["Ada Lovelace", "ada@example.com", "", ""],
+        ["Cy Student", "cy@example.com", "", ""],
     ]
