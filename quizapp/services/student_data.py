@@ -108,14 +108,15 @@ def require_student(student_id: int) -> User:
 def student_data_page(student_id: int) -> StudentDataPage:
     """What the "Your data" page shows (2 queries after the account)."""
     student = require_student(student_id)
-    counts = dict(
-        db.session.execute(
+    counts: dict[int | None, int] = {
+        class_id: count
+        for class_id, count in db.session.execute(
             db.select(Quiz.class_id, func.count(Attempt.id))
             .join(Quiz, Quiz.id == Attempt.quiz_id)
             .where(Attempt.student_id == student_id)
             .group_by(Quiz.class_id)
-        ).tuples()
-    )
+        )
+    }
     classes = db.session.execute(
         db.select(SchoolClass.id, SchoolClass.name, User.name, SchoolClass.deleted_student_data)
         .join(User, User.id == SchoolClass.teacher_id)
