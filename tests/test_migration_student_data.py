@@ -97,7 +97,7 @@ def test_the_database_refuses_a_choice_it_does_not_know(migrating_app: Flask) ->
 
     with (
         migrating_app.app_context(),
-        pytest.raises(sa.exc.IntegrityError, match="ck_classes_deleted_student_data|CHECK"),
+        pytest.raises(sa.exc.IntegrityError, match=r"ck_classes_deleted_student_data|CHECK"),
         db.engine.begin() as connection,
     ):
         connection.execute(text("UPDATE classes SET deleted_student_data = 'forget'"))

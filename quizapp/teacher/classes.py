@@ -88,7 +88,9 @@ def remove_data(class_id: int, student_id: int) -> Response:
         flash("The form expired; nothing was removed. Please try again.", "error")
         return redirect(url_for("teacher.student_data", class_id=class_id, student_id=student_id))
     attempts = f"{removed.attempts} attempt{'' if removed.attempts == 1 else 's'}"
-    flash(f"{removed.student_name}'s {attempts} in this class are deleted.", "success")
+    flash(
+        f"{removed.student_name}'s data is removed from this class: {attempts} deleted.", "success"
+    )
     return redirect(url_for("teacher.class_page", class_id=class_id))
 
 
