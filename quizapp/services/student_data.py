@@ -153,6 +153,7 @@ class _AnswerRow:
     prompt: str
     type: str
     answer: str
+    answered: bool
     fraction: float | None
     points: float
     saved_at: dt.datetime | None
@@ -229,6 +230,7 @@ def _answer_rows(student_id: int) -> list[_AnswerRow]:
                 prompt=version.prompt,
                 type=version.type,
                 answer=describe_answer(questions[version.id], row.answer),
+                answered=row.answer is not None,
                 fraction=row.fraction,
                 points=version.points,
                 saved_at=row.saved_at,
@@ -259,7 +261,7 @@ def _attempts_json(answers: Sequence[_AnswerRow]) -> list[dict[str, Any]]:
                 "prompt": row.prompt,
                 "type": row.type,
                 "answer": row.answer,
-                "answered": row.saved_at is not None,
+                "answered": row.answered,
                 "fraction": row.fraction,
                 "mark": _mark(row),
                 "points": row.points,

@@ -129,7 +129,7 @@ def _delete_account(student: User, *, now: dt.datetime) -> AccountDeleted:
         .execution_options(synchronize_session=False)
     )
     _delete_practice_quizzes(student.id)
-    keeping_classes = {class_id for _, class_id in kept}
+    keeping_classes = sorted({class_id for _, class_id in kept})
     # Classes that keep attempts keep the enrolment as it was, so their gradebook (which
     # lists current students) still shows the grades, under the anonymous name.
     db.session.execute(

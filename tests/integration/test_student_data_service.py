@@ -112,6 +112,7 @@ def test_json_download_holds_the_account_classes_attempts_progress_and_cards(
         assert question["prompt"] and question["type"]
         # The answer in words (the review page's wording), never the stored indices.
         assert isinstance(question["answer"], str) and question["answer"] != "No answer"
+        assert question["answered"] is True
         assert question["points"] == 1.0 and question["mark"] == question["fraction"]
     assert {(p["section"], p["questions"]) for p in data["progress"]} >= {
         ("What are their economic ties?", 11)
