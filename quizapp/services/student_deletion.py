@@ -100,11 +100,14 @@ def delete_student_account(
         )
     with unit_of_work() as session:
         take_write_lock()
-        # Lock the row (PostgreSQL) so two deletions of one account run one after the other.
-        session.execute(db.select(User.id).where(User.id == student_id).with_for_update())
-        session.refresh(student)
-        if student.deleted_at is not None:
+        # Lock the row (PostgreSQL) so two deletions of one account run one after the
+        # other; the second finds it gone or scrubbed.
+        locked = session.execute(
+            db.select(User.deleted_at).where(User.id == student_id).with_for_update()
+        ).one_or_none()
+        if locked is None or locked.deleted_at is not None:
             raise NotFound("There is no such student account.")
+        session.refresh(student)
         return _delete_account(student, now=now)
 
 
