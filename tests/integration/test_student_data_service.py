@@ -22,6 +22,7 @@ from quizapp.models import (
     Response,
     ReviewCard,
     SchoolClass,
+    User,
 )
 from quizapp.services import gradebook
 from quizapp.services.errors import NotFound
@@ -41,7 +42,7 @@ from quizapp.services.student_deletion import (
     student_data_removal,
 )
 from quizapp.services.users import AccountError, authenticate, sign_up_student
-from tests.factories import NOW, PASSWORD, create_admin
+from tests.factories import NOW, PASSWORD, create_admin, submitted_attempt_for
 from tests.student_data_support import (
     StudentDataWorld,
     build_student_data_world,
@@ -393,3 +394,33 @@ def test_a_new_class_keeps_a_deleted_students_attempts_anonymised(
 ) -> None:
     school_class = db.session.get_one(SchoolClass, world.other_class_id)
     assert school_class.deleted_student_data is DeletedStudentData.ANONYMISE
+
+
+# ------------------------------------------------------------------------------- queries
+
+
+def test_the_downloads_run_a_fixed_number_of_queries(
+    world: StudentDataWorld, count_queries: Any
+) -> None:
+    def count(use_case: Any) -> int:
+        db.session.expire_all()  # the account is read afresh each time
+        with count_queries() as counter:
+            use_case()
+        return counter.count
+
+    def counts() -> tuple[int, int, int]:
+        return (
+            count(lambda: student_data_json(world.ada_id, now=NOW)),
+            count(lambda: student_answers_csv(world.ada_id, now=NOW)),
+            count(lambda: student_data_page(world.ada_id)),
+        )
+
+    before = counts()
+    quiz = db.session.get_one(Quiz, world.keep_quiz_id)
+    ada = db.session.get_one(User, world.ada_id)
+    for seed in range(2, 6):
+        submitted_attempt_for(quiz, ada, seed=seed, right=seed % 3)
+
+    # More attempts, the same statements: the account, then the JSON's progress (3),
+    # classes, attempts and review cards; the CSV's attempts; the page's two.
+    assert counts() == before == (7, 2, 3)
