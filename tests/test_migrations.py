@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from flask import Flask
@@ -14,11 +15,7 @@ from quizapp import create_app
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, AttemptState, QuestionVersion, Response
 from tests.conftest import settings_for
-from tests.factories import (
-    ECONOMY,
-    NOW,
-    load_article,
-)
+from tests.factories import ECONOMY, NOW, load_article
 from tests.helpers import empty_database
 
 
@@ -94,7 +91,10 @@ def _open_twins(app: Flask, *, both_answered: bool) -> tuple[int, int]:
     """
     with app.app_context():
         # This schema predates further evidence quotes (migration a9c3e5f7b1d2).
-        article = load_article((ECONOMY,), first_quotes_only=True)
+        # No quiz exists yet for the bank load to check (its check reads classes, whose
+        # model has a column this schema has not yet).
+        with mock.patch("quizapp.services.bank.quizzes_left_short", return_value=[]):
+            article = load_article((ECONOMY,), first_quotes_only=True)
         # Accounts, class and quiz as the schema of then had them (later migrations add
         # columns the models would write).
         for user_id, email, role in (

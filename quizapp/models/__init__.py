@@ -1,7 +1,7 @@
 """Persistence only: one module per domain. Importing this package registers every table."""
 
 from quizapp.models.attempts import Attempt, AttemptQuestion, AttemptState, Response
-from quizapp.models.classes import Enrolment, SchoolClass
+from quizapp.models.classes import DeletedStudentData, Enrolment, SchoolClass
 from quizapp.models.content import (
     Article,
     Question,
@@ -30,6 +30,7 @@ __all__ = [
     "AttemptMarks",
     "AttemptQuestion",
     "AttemptState",
+    "DeletedStudentData",
     "Enrolment",
     "ExtraTime",
     "FeedbackTiming",

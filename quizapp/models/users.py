@@ -79,6 +79,9 @@ class User(RoleChecks, UserMixin, Model):
     role: Mapped[Role] = mapped_column(enum_type(Role))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set when a student deleted their account and the row stays, scrubbed, for attempts
+    # their classes keep anonymised (services/student_deletion.py); it never logs in again.
+    deleted_at: Mapped[dt.datetime | None]
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role.value}>"

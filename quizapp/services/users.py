@@ -101,8 +101,9 @@ def sign_up_student(email: str, password: str, *, name: str, now: dt.datetime) -
 
 def authenticate(email: str, password: str) -> User | None:
     """The account with this email and password, or None (never says which was wrong)."""
+    # A deleted account's scrubbed row (kept for anonymised attempts) never logs in.
     user = db.session.execute(
-        db.select(User).where(User.email == normalise_email(email))
+        db.select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
     ).scalar_one_or_none()
     if user is None:
         # Hash anyway so a missing account takes as long as a wrong password.

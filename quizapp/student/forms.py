@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import EmailField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
@@ -60,3 +60,17 @@ class SubmitAttemptForm(FlaskForm):
     """The final "Submit quiz" confirmation."""
 
     submit = SubmitField("Submit quiz")
+
+
+class DeleteAccountForm(FlaskForm):
+    """Deleting the account: the student types their email to confirm."""
+
+    email = EmailField(
+        "Your email address",
+        validators=[
+            DataRequired(message="Type your email address to confirm."),
+            Length(max=254, message="An email address has at most 254 characters."),
+        ],
+        description="Type the email address of this account to confirm.",
+    )
+    submit = SubmitField("Delete my account")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -13,10 +14,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
+from flask_login import current_user, logout_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -42,7 +44,20 @@ from quizapp.services.dashboard import (
 )
 from quizapp.services.errors import NotFound
 from quizapp.services.progress import progress_page
-from quizapp.student.forms import JoinClassForm, PracticeForm, StartQuizForm, SubmitAttemptForm
+from quizapp.services.student_data import (
+    DataFile,
+    student_answers_csv,
+    student_data_json,
+    student_data_page,
+)
+from quizapp.services.student_deletion import DeletionRefused, delete_student_account
+from quizapp.student.forms import (
+    DeleteAccountForm,
+    JoinClassForm,
+    PracticeForm,
+    StartQuizForm,
+    SubmitAttemptForm,
+)
 from quizapp.student.navigator import navigator_buttons
 
 # The bodies a page sends (autosave sends the form URL-encoded).
@@ -261,3 +276,49 @@ def progress() -> str:
     """Mastery by section, reviews due, and the history of attempts."""
     page = progress_page(current_user.id, now=utcnow())
     return render_template("student/progress.html", page=page)
+
+
+# ----------------------------------------------------------------------------- your data
+
+
+def _download(data: DataFile) -> Response:
+    return Response(
+        data.text,
+        mimetype=data.mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{data.filename}"'},
+    )
+
+
+@blueprint.get("/data")
+def data() -> str:
+    """Your data: the two downloads, and deleting the account."""
+    page = student_data_page(current_user.id)
+    return render_template("student/data.html", page=page, form=DeleteAccountForm())
+
+
+@blueprint.get("/data.json")
+def data_json() -> Response:
+    """Everything about the student as one JSON file."""
+    return _download(student_data_json(current_user.id, now=utcnow()))
+
+
+@blueprint.get("/data.csv")
+def data_csv() -> Response:
+    """The student's answers as a CSV file, one row per response."""
+    return _download(student_answers_csv(current_user.id, now=utcnow()))
+
+
+@blueprint.post("/data/delete")
+def delete_account() -> WerkzeugResponse | tuple[str, int]:
+    """Delete the account once its email is typed; then log out for good."""
+    form = DeleteAccountForm()
+    typed = (form.email.data or "") if form.validate_on_submit() else None
+    outcome = delete_student_account(current_user.id, typed, now=utcnow())
+    if isinstance(outcome, DeletionRefused):
+        if outcome.message:
+            form.email.errors.append(outcome.message)
+        return render_template("student/data.html", page=outcome.page, form=form), 400
+    logout_user()
+    session.clear()
+    flash("Your account is deleted. You have been logged out.", "success")
+    return redirect(url_for("articles.index"))

@@ -11,9 +11,14 @@ from quizapp.forms import EmptyForm
 from quizapp.security import admin_required
 from quizapp.services import classes as class_service
 from quizapp.services.classes import ClassError
+from quizapp.services.student_deletion import (
+    change_deleted_student_data,
+    remove_student_data,
+    student_data_removal,
+)
 from quizapp.services.users import AccountError, promote_to_teacher
 from quizapp.teacher import blueprint
-from quizapp.teacher.forms import ClassForm, PromoteForm
+from quizapp.teacher.forms import ClassForm, DeletedStudentDataForm, PromoteForm
 
 
 @blueprint.get("/")
@@ -44,12 +49,49 @@ def new_class() -> str | Response:
 def class_page(class_id: int) -> str:
     """The join code, the roster and the class's reports."""
     page = class_service.class_page(current_user.id, class_id)
+    policy = page.school_class.deleted_student_data.value
     return render_template(
         "teacher/class.html",
         school_class=page.school_class,
         enrolments=page.enrolments,
         form=EmptyForm(),
+        policy_form=DeletedStudentDataForm(formdata=None, policy=policy),
     )
+
+
+@blueprint.post("/classes/<int:class_id>/deleted-student-data")
+def deleted_student_data(class_id: int) -> Response:
+    """Choose what the class keeps of a student who deletes their account."""
+    form = DeletedStudentDataForm()
+    choice = (form.policy.data or "") if form.validate_on_submit() else None
+    problem = change_deleted_student_data(current_user.id, class_id, choice)
+    done = "Saved what happens to the attempts of a student who deletes their account."
+    flash(problem or done, "error" if problem else "success")
+    return redirect(url_for("teacher.class_page", class_id=class_id))
+
+
+@blueprint.get("/classes/<int:class_id>/students/<int:student_id>/data")
+def student_data(class_id: int, student_id: int) -> str:
+    """Confirm removing a student's data from the class."""
+    removal = student_data_removal(current_user.id, class_id, student_id)
+    return render_template("teacher/student_data.html", removal=removal, form=EmptyForm())
+
+
+@blueprint.post("/classes/<int:class_id>/students/<int:student_id>/data")
+def remove_data(class_id: int, student_id: int) -> Response:
+    """Delete the student's attempts in the class and take them off its roster."""
+    confirmed = EmptyForm().validate_on_submit()
+    removed = remove_student_data(
+        current_user.id, class_id, student_id, confirmed=confirmed, now=utcnow()
+    )
+    if removed is None:
+        flash("The form expired; nothing was removed. Please try again.", "error")
+        return redirect(url_for("teacher.student_data", class_id=class_id, student_id=student_id))
+    attempts = f"{removed.attempts} attempt{'' if removed.attempts == 1 else 's'}"
+    flash(
+        f"{removed.student_name}'s data is removed from this class: {attempts} deleted.", "success"
+    )
+    return redirect(url_for("teacher.class_page", class_id=class_id))
 
 
 @blueprint.post("/classes/<int:class_id>/code")

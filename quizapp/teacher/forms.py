@@ -28,6 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from quizapp.domain.bank import MAX_SECTIONS
 from quizapp.services.quizzes import QuizSpec, RuleSpec
+from quizapp.services.student_deletion import POLICY_CHOICES
 
 DIFFICULTY_LABELS = {"1": "Easy", "2": "Medium", "3": "Hard"}
 # Keyed by the service's GRADING_METHODS and FEEDBACK_TIMINGS (a test keeps them equal).
@@ -48,6 +49,18 @@ class ClassForm(FlaskForm):
 
     name = StringField("Class name", validators=[DataRequired(), Length(max=120)])
     submit = SubmitField("Create class")
+
+
+class DeletedStudentDataForm(FlaskForm):
+    """What the class does with a student's attempts when the student deletes their account."""
+
+    # The use case checks the value, with a message naming it (a tampered form).
+    policy = SelectField(
+        "When a student deletes their account",
+        choices=POLICY_CHOICES,
+        validate_choice=False,
+    )
+    submit = SubmitField("Save")
 
 
 class PromoteForm(FlaskForm):

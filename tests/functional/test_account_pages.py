@@ -7,14 +7,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quizapp.extensions import db
-from quizapp.models import LoginSession, User
+from quizapp.models import LoginSession, Role, User
 from tests.factories import (
+    ECONOMY,
     PASSWORD,
+    create_assessment,
+    create_class,
     create_student,
     create_teacher,
+    enrol,
     field_error,
+    load_article,
     logged_in_client,
     login,
+    submitted_attempt_for,
     token_for,
 )
 
@@ -285,3 +291,25 @@ def test_refused_current_passwords_pause_changes_to_the_account(accounts: Flask)
     # Another account is not paused.
     grace = logged_in_client(accounts, "grace@example.com")
     assert _change_password(grace, PASSWORD, NEW_PASSWORD).status_code == 302
+
+
+def test_deleting_the_account_signs_out_its_other_browsers(accounts: Flask) -> None:
+    """Also when the row stays, scrubbed, for attempts a class keeps anonymised."""
+    with accounts.app_context():
+        teacher = db.session.execute(db.select(User).filter_by(role=Role.TEACHER)).scalar_one()
+        ada = db.session.execute(db.select(User).filter_by(role=Role.STUDENT)).scalar_one()
+        school_class = create_class(teacher)
+        enrol(ada, school_class)
+        quiz = create_assessment(teacher, school_class, load_article((ECONOMY,)))
+        submitted_attempt_for(quiz, ada)
+        ada_id = ada.id
+    here = logged_in_client(accounts, "ada@example.com")
+    elsewhere = logged_in_client(accounts, "ada@example.com")
+
+    deleted = _post(here, "/student/data/delete", "/student/data", email="ada@example.com")
+
+    assert deleted.status_code == 302
+    assert not _signed_in(elsewhere)
+    with accounts.app_context():
+        assert db.session.get(User, ada_id).deleted_at is not None
+        assert db.session.query(LoginSession).count() == 0

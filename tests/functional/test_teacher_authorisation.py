@@ -8,6 +8,7 @@ teachers too; the routes in ``ADMIN_ONLY`` answer plain teachers with a 403.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from quizapp.extensions import db
 from quizapp.models import (
     Article,
     Attempt,
+    DeletedStudentData,
     Enrolment,
     Question,
     Quiz,
@@ -147,7 +149,12 @@ def _snapshot(app: Flask) -> tuple:
             return tuple(db.session.execute(db.select(*columns).order_by(columns[0])).all())
 
         return (
-            rows(SchoolClass.id, SchoolClass.name, SchoolClass.join_code),
+            rows(
+                SchoolClass.id,
+                SchoolClass.name,
+                SchoolClass.join_code,
+                SchoolClass.deleted_student_data,
+            ),
             rows(Enrolment.id, Enrolment.removed_at),
             rows(Quiz.id, Quiz.title, Quiz.published_at, Quiz.updated_at),
             rows(Question.id, Question.retired_at, Question.current_version_number),
@@ -172,6 +179,8 @@ def _post_expectations(world: World) -> dict[str, tuple[dict, int, str | None]]:
         "teacher.new_join_code": ({}, 302, class_page),
         "teacher.remove": ({}, 302, class_page),
         "teacher.readmit": ({}, 302, class_page),
+        "teacher.deleted_student_data": ({"policy": "remove"}, 302, class_page),
+        "teacher.remove_data": ({}, 302, class_page),
         "teacher.promote": ({"email": world.spare_student_email}, 302, "/teacher/teachers"),
         "teacher.publish": ({}, 302, quiz_page),
         "teacher.unpublish": ({}, 302, quiz_page),
@@ -209,8 +218,15 @@ def _check_post(route: Route, response: TestResponse, expected: tuple) -> str | 
 
 
 def _ordered(routes: Iterable[Route]) -> list[Route]:
-    # Deleting the question is done last, after the routes that show or change it.
-    return sorted(routes, key=lambda r: r.endpoint == "teacher.delete_question")
+    # Deleting the question is done after the routes that show or change it, and removing
+    # Ada's data last, after the routes that show her attempt or change her enrolment.
+    return sorted(
+        routes,
+        key=lambda r: (
+            r.endpoint == "teacher.remove_data",
+            r.endpoint == "teacher.delete_question",
+        ),
+    )
 
 
 # ------------------------------------------------------------------------------ the tests
@@ -366,6 +382,8 @@ def test_the_owner_gets_every_page_and_every_post_does_what_it_says(
             if response.status_code != 200:
                 wrong.append((route.method, route.path, *_result(response)))
             continue
+        if route.endpoint == "teacher.remove_data":
+            removed_before = _ada_removed_at(app, world)
         data = expectations[route.endpoint][0]
         problem = _check_post(
             route, _request(client, route, token, data), expectations[route.endpoint]
@@ -374,18 +392,28 @@ def test_the_owner_gets_every_page_and_every_post_does_what_it_says(
             wrong.append(problem)
 
     assert wrong == []
+    # Ada was still in the class after remove + readmit; removing her data (last) ended it.
+    assert removed_before is None
+    assert _ada_removed_at(app, world) is not None
     with app.app_context():
         # The POSTs took effect: the quiz went back to draft after publish + unpublish,
-        # the question was deleted, Ada is still in the class; Bob is still a student,
-        # since only an admin may make teachers.
+        # the question was deleted, Ada's attempt went with her data, and the class now
+        # deletes a deleted student's attempts; Bob is still a student, since only an
+        # admin may make teachers.
         assert db.session.get(Quiz, world.quiz_id).published_at is None
         assert db.session.get(Question, world.question_id) is None
+        assert db.session.get(Attempt, world.attempt_id) is None
+        school_class = db.session.get_one(SchoolClass, world.class_id)
+        assert school_class.deleted_student_data is DeletedStudentData.REMOVE
         bob = db.session.scalar(db.select(User).where(User.email == world.spare_student_email))
         assert bob.is_student
-        enrolment = db.session.scalar(
-            db.select(Enrolment).where(Enrolment.student_id == world.student_id)
+
+
+def _ada_removed_at(app: Flask, world: World) -> dt.datetime | None:
+    with app.app_context():
+        return db.session.scalar(
+            db.select(Enrolment.removed_at).where(Enrolment.student_id == world.student_id)
         )
-        assert enrolment.removed_at is None
 
 
 def test_an_admin_is_a_teacher_on_every_shared_route_and_alone_may_promote(
