@@ -313,3 +313,10 @@ def test_deleting_the_account_signs_out_its_other_browsers(accounts: Flask) -> N
     with accounts.app_context():
         assert db.session.get(User, ada_id).deleted_at is not None
         assert db.session.query(LoginSession).count() == 0
+
+
+def test_the_account_page_links_a_students_data_and_not_a_teachers(accounts: Flask) -> None:
+    student_page = logged_in_client(accounts, "ada@example.com").get("/account/")
+    teacher_page = logged_in_client(accounts, "grace@example.com").get("/account/")
+    assert 'href="/student/data"' in student_page.get_data(as_text=True)
+    assert 'href="/student/data"' not in teacher_page.get_data(as_text=True)
