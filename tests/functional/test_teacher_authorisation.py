@@ -172,6 +172,7 @@ def _post_expectations(world: World) -> dict[str, tuple[dict, int, str | None]]:
         "teacher.new_join_code": ({}, 302, class_page),
         "teacher.remove": ({}, 302, class_page),
         "teacher.readmit": ({}, 302, class_page),
+        "teacher.reset_code": ({}, 200, None),  # the student's reset code, shown once
         "teacher.promote": ({"email": world.spare_student_email}, 302, "/teacher/teachers"),
         "teacher.publish": ({}, 302, quiz_page),
         "teacher.unpublish": ({}, 302, quiz_page),
