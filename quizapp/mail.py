@@ -19,7 +19,7 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,9 @@ def build_message(settings: MailSettings, to: str, subject: str, body: str) -> E
     message["From"] = settings.sender
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=settings.sender.rpartition("@")[2] or None)
+    # The sender's own domain: "QuizApp <quiz@school.example>" gives school.example.
+    domain = parseaddr(settings.sender)[1].rpartition("@")[2]
+    message["Message-ID"] = make_msgid(domain=domain or None)
     message.set_content(body)
     return message
 

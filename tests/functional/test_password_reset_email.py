@@ -118,6 +118,7 @@ def test_a_link_arrives_by_mail_and_sets_the_password(app: Flask, ada: str, smtp
     assert message["To"] == "ada@example.com"
     assert message["From"] == "QuizApp <quiz@example.org>"
     assert message["Subject"] == "Set a new QuizApp password"
+    assert message["Message-ID"].endswith("@example.org>")
     assert message.get_content_type() == "text/plain"
     body = message.get_content()
     assert body.startswith("Hello Ada Lovelace,")
