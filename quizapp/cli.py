@@ -40,6 +40,7 @@ from quizapp.services.interchange import (
     read_file,
     sections_named,
 )
+from quizapp.services.password_resets import issue_admin_reset_code
 from quizapp.services.users import AccountError, create_user
 
 bank_cli = AppGroup("bank", help="Check, load, export and calibrate the question bank.")
@@ -357,6 +358,30 @@ def create_user_command(email: str, role: str, name: str | None, password_stdin:
     except AccountError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users_cli.command("reset-code")
+@click.argument("email")
+@click.option(
+    "--base-url", default="",
+    help="The site's address (e.g. https://quiz.example.org) to print a whole link.",
+)  # fmt: skip
+def reset_code_command(email: str, base_url: str) -> None:
+    """Print a one-time password reset code and link for the account with EMAIL.
+
+    For a teacher or admin locked out when the site sends no mail; any earlier unused code
+    of the account stops working. Hand it over privately: it is shown only this once.
+    """
+    try:
+        issued = issue_admin_reset_code(email, now=utcnow())
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Reset code for {issued.name} ({issued.email}): {issued.code}\n"
+        f"  Link:    {base_url.rstrip('/')}/reset/{issued.code}\n"
+        f"  Expires: {issued.expires_at:%Y-%m-%d %H:%M} UTC; it works once.\n"
+        "  Shown only now: QuizApp keeps only its hash."
+    )
 
 
 @demo_cli.command("setup")

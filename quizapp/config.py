@@ -70,6 +70,29 @@ class DefaultConfig:
     # `flask bank calibrate` sets a question's difficulty once this many students' first
     # attempts have graded it (docs/item-writing.md, "Difficulty").
     CALIBRATION_MIN_ATTEMPTS = 30
+    # Password help (docs/accounts.md). A teacher's reset code is handed over in the next
+    # lesson, so it lasts two days; an emailed link is used at once.
+    PASSWORD_RESET_CODE_HOURS = 48
+    PASSWORD_RESET_LINK_MINUTES = 60
+    # POSTs of "Forgot your password?" per client address, and per address typed (so one
+    # mailbox is not flooded); refused POSTs of the reset form per client address.
+    FORGOT_LIMIT_PER_ADDRESS = "20 per hour"
+    FORGOT_LIMIT_PER_EMAIL = "3 per hour"
+    RESET_LIMIT_PER_ADDRESS = "30 per hour"
+    # Outgoing mail, for emailed reset links. Mail is on when MAIL_SERVER is set.
+    MAIL_SERVER: str | None = None
+    # 587 is the submission port with STARTTLS; for implicit TLS use 465 and MAIL_USE_SSL.
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = True
+    MAIL_USE_SSL = False
+    # The From address; None uses MAIL_USERNAME.
+    MAIL_SENDER: str | None = None
+    MAIL_TIMEOUT = 10
+    # The site's address for links in emails, e.g. https://quiz.example.org. None takes it
+    # from the request, whose Host header a client can forge: set it in production.
+    MAIL_BASE_URL: str | None = None
 
 
 def load_settings(config: Config) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, Field, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from quizapp.domain.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, password_problem
 
@@ -47,3 +47,30 @@ class LoginForm(FlaskForm):
         "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
     )
     submit = SubmitField("Log in")
+
+
+class ForgotForm(FlaskForm):
+    """The address to send a reset link to."""
+
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    submit = SubmitField("Send me a link")
+
+
+class ResetForm(FlaskForm):
+    """A one-time code (or an emailed link's token) and the new password, typed twice.
+
+    The password rules need the account, which only the code identifies: the service
+    checks them and its message goes next to the new password.
+    """
+
+    code = StringField(
+        "Reset code",
+        validators=[DataRequired(), Length(max=200)],
+        description="The code your teacher gave you, like KQ7M-3XPD-WF9R.",
+    )
+    new_password = new_password_field("New password")
+    repeat_password = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("new_password", message="The two passwords differ.")],
+    )
+    submit = SubmitField("Set new password")

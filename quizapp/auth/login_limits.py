@@ -137,12 +137,15 @@ def _retry_text() -> str:
     return f"{math.ceil(seconds / 60)} minutes"
 
 
-def too_many_refused_logins(error: TooManyRequests) -> tuple[str | Response, int]:
-    """The 429 of a log-in limit: which count was reached, and when to try again."""
+def too_many_refused_logins(
+    error: TooManyRequests, template: str = "auth/too_many_refused_logins.html"
+) -> tuple[str | Response, int]:
+    """The 429 of a log-in limit: which count was reached, and when to try again.
+
+    ``template`` is the page's (the password help pages have their own heading).
+    """
     message = str(error.description)
     retry_text = _retry_text()
     if wants_json():
         return jsonify(error=error.name, message=f"{message} Try again in {retry_text}."), 429
-    return render_template(
-        "auth/too_many_refused_logins.html", message=message, retry_text=retry_text
-    ), 429
+    return render_template(template, message=message, retry_text=retry_text), 429

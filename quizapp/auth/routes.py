@@ -22,6 +22,10 @@ from quizapp.auth.login_limits import (
     login_limits,
     too_many_refused_logins,
 )
+from quizapp.auth.password_help_limits import (
+    PASSWORD_HELP_ENDPOINTS,
+    too_many_password_help_requests,
+)
 from quizapp.clock import utcnow
 from quizapp.forms import EmptyForm
 from quizapp.security import LOGIN_SESSION_KEY, safe_next_path
@@ -29,7 +33,15 @@ from quizapp.services.login_sessions import end_login_session, open_login_sessio
 from quizapp.services.users import AccountError, authenticate, sign_up_student
 
 blueprint = Blueprint("auth", __name__)
-blueprint.register_error_handler(RateLimitExceeded, too_many_refused_logins)
+
+
+def _too_many_requests(error: RateLimitExceeded) -> tuple[str | Response, int]:
+    if request.endpoint in PASSWORD_HELP_ENDPOINTS:
+        return too_many_password_help_requests(error)
+    return too_many_refused_logins(error)
+
+
+blueprint.register_error_handler(RateLimitExceeded, _too_many_requests)
 
 
 def _home_for(user: UserMixin) -> str:
@@ -91,3 +103,7 @@ def logout() -> Response:
         session.clear()
         flash("You are logged out.", "info")
     return redirect(url_for("articles.index"))
+
+
+# "Forgot your password?" and the reset form register their routes on ``blueprint``.
+from quizapp.auth import password_help  # noqa: E402, F401

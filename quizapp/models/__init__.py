@@ -21,7 +21,14 @@ from quizapp.models.quizzes import (
     QuizRule,
 )
 from quizapp.models.reports import AttemptMarks
-from quizapp.models.users import TEACHING_ROLES, LoginSession, Role, SignedInUser, User
+from quizapp.models.users import (
+    TEACHING_ROLES,
+    LoginSession,
+    PasswordReset,
+    Role,
+    SignedInUser,
+    User,
+)
 
 __all__ = [
     "TEACHING_ROLES",
@@ -36,6 +43,7 @@ __all__ = [
     "FeedbackTiming",
     "GradingMethod",
     "LoginSession",
+    "PasswordReset",
     "PendingImport",
     "Question",
     "QuestionEvent",

@@ -99,3 +99,22 @@ class LoginSession(Model):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime]
+
+
+class PasswordReset(Model):
+    """A one-time code (from a teacher) or emailed link that lets its account set a password.
+
+    Only the SHA-256 of the code is stored: the code is shown once, to whoever asked for it.
+    ``used_at`` is set by the redemption that wins; later ones find it set.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The teacher who issued the code; None for an emailed link (or a teacher since deleted).
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]

@@ -23,6 +23,7 @@ from quizapp.models import (
     Enrolment,
     ExtraTime,
     LoginSession,
+    PasswordReset,
     Quiz,
     QuizRule,
     Response,
@@ -133,12 +134,14 @@ def _delete_account(student: User, *, now: dt.datetime) -> AccountDeleted:
         .execution_options(synchronize_session=False)
     )
     _delete_practice_quizzes(student.id)
-    # Every browser still signed in to the account is signed out with it.
-    db.session.execute(
-        db.delete(LoginSession)
-        .where(LoginSession.user_id == student.id)
-        .execution_options(synchronize_session=False)
-    )
+    # Every browser still signed in to the account is signed out with it, and no reset
+    # code or link issued before can give the scrubbed row a password again.
+    for signed_in_or_resettable in (LoginSession, PasswordReset):
+        db.session.execute(
+            db.delete(signed_in_or_resettable)
+            .where(signed_in_or_resettable.user_id == student.id)
+            .execution_options(synchronize_session=False)
+        )
     keeping_classes = sorted({class_id for _, class_id in kept})
     # Classes that keep attempts keep the enrolment as it was, so their gradebook (which
     # lists current students) still shows the grades, under the anonymous name.

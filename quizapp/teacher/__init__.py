@@ -36,6 +36,7 @@ from quizapp.teacher import (  # noqa: E402, F401
     articles,
     classes,
     interchange,
+    password_help,
     questions,
     quizzes,
     reports,

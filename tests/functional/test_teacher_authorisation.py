@@ -179,6 +179,7 @@ def _post_expectations(world: World) -> dict[str, tuple[dict, int, str | None]]:
         "teacher.new_join_code": ({}, 302, class_page),
         "teacher.remove": ({}, 302, class_page),
         "teacher.readmit": ({}, 302, class_page),
+        "teacher.reset_code": ({}, 200, None),  # the student's reset code, shown once
         "teacher.deleted_student_data": ({"policy": "remove"}, 302, class_page),
         "teacher.remove_data": ({}, 302, class_page),
         "teacher.promote": ({"email": world.spare_student_email}, 302, "/teacher/teachers"),
