@@ -72,7 +72,8 @@ def client_network() -> str:
     return str(parsed)
 
 
-def _account_digest() -> str:
+def typed_email_digest() -> str:
+    """The email typed into the form, as the limits count it."""
     # Hashed: the storage never holds the addresses people type, and a huge form value
     # cannot make a huge key.
     email = normalise_email(request.form.get("email", ""))
@@ -80,11 +81,11 @@ def _account_digest() -> str:
 
 
 def _pair_key() -> str:
-    return f"{_account_digest()}@{client_network()}"
+    return f"{typed_email_digest()}@{client_network()}"
 
 
-def _refused(response: Response) -> bool:
-    # A refused log-in shows the form again (200); a success redirects.
+def form_refused(response: Response) -> bool:
+    """True for a refused form: it is shown again (200), where a success redirects."""
     return request.method == "POST" and response.status_code == 200
 
 
@@ -94,7 +95,7 @@ def login_limits(view: Callable[P, R]) -> Callable[P, R]:
         lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
         key_func=client_network,
         methods=["POST"],
-        deduct_when=_refused,
+        deduct_when=form_refused,
         scope=ADDRESS_SCOPE,
         error_message=ADDRESS_MESSAGE,
     )
@@ -102,7 +103,7 @@ def login_limits(view: Callable[P, R]) -> Callable[P, R]:
         lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
         key_func=_pair_key,
         methods=["POST"],
-        deduct_when=_refused,
+        deduct_when=form_refused,
         scope=PAIR_SCOPE,
         error_message=PAIR_MESSAGE,
     )

@@ -11,16 +11,19 @@ Counts live in the limiter's storage, as the log-in limits' do (``login_limits``
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import current_app, request
+from flask import current_app
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from quizapp.auth.login_limits import client_network, too_many_refused_logins
-from quizapp.domain.accounts import normalise_email
+from quizapp.auth.login_limits import (
+    client_network,
+    form_refused,
+    too_many_refused_logins,
+    typed_email_digest,
+)
 from quizapp.rate_limit import limiter
 
 P = ParamSpec("P")
@@ -42,17 +45,6 @@ RESET_ADDRESS_MESSAGE = (
 PASSWORD_HELP_ENDPOINTS = frozenset({"auth.forgot", "auth.reset", "auth.reset_with_code"})
 
 
-def _email_key() -> str:
-    # Hashed: the storage never holds the addresses people type.
-    email = normalise_email(request.form.get("email", ""))
-    return hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-
-
-def _refused(response: Response) -> bool:
-    # A refused reset shows the form again (200); a success redirects.
-    return request.method == "POST" and response.status_code == 200
-
-
 def forgot_limits(view: Callable[P, R]) -> Callable[P, R]:
     """Limit POSTs to ``view`` per client address and per email address typed."""
     per_address = limiter.limit(
@@ -64,7 +56,7 @@ def forgot_limits(view: Callable[P, R]) -> Callable[P, R]:
     )
     per_email = limiter.limit(
         lambda: current_app.config["FORGOT_LIMIT_PER_EMAIL"],
-        key_func=_email_key,
+        key_func=typed_email_digest,
         methods=["POST"],
         scope=FORGOT_EMAIL_SCOPE,
         error_message=FORGOT_EMAIL_MESSAGE,
@@ -78,7 +70,7 @@ def reset_limits(view: Callable[P, R]) -> Callable[P, R]:
         lambda: current_app.config["RESET_LIMIT_PER_ADDRESS"],
         key_func=client_network,
         methods=["POST"],
-        deduct_when=_refused,
+        deduct_when=form_refused,
         scope=RESET_ADDRESS_SCOPE,
         error_message=RESET_ADDRESS_MESSAGE,
     )(view)
