@@ -86,11 +86,16 @@ class Distractors:
 
     ``grades`` holds each option's grade as a percentage ("50%", "-25%") when the question
     gives its choices Moodle's partial credit, so the table shows more than "key or not";
-    it is empty otherwise.
+    it is empty otherwise, and so is ``credits``, the same grades as numbers (0.5, -0.25).
+    ``chosen`` counts the attempts choosing each option and ``seen`` the attempts the shares
+    are of (those that saw the question, answered or not), for a download's counts.
     """
 
     options: list[tuple[str, bool, float, float, float, float]]  # text, key, top, mid, bottom, all
     grades: tuple[str, ...] = ()
+    credits: tuple[float, ...] = ()
+    chosen: tuple[int, ...] = ()
+    seen: int = 0
 
 
 def distractors(
@@ -130,6 +135,9 @@ def counted_distractors(
         return chosen_by_group[group][index] / seen_by_group[group] if seen_by_group[group] else 0.0
 
     total_seen = sum(seen_by_group)
+    chosen = tuple(
+        sum(chosen_by_group[g][index] for g in range(3)) for index in range(len(question.choices))
+    )
     options = [
         (
             choice.text,
@@ -137,13 +145,19 @@ def counted_distractors(
             share(0, index),
             share(1, index),
             share(2, index),
-            sum(chosen_by_group[g][index] for g in range(3)) / total_seen if total_seen else 0.0,
+            chosen[index] / total_seen if total_seen else 0.0,
         )
         for index, choice in enumerate(question.choices)
     ]
     graded = any(choice.fraction is not None for choice in question.choices)
-    grades = tuple(f"{percentage_text(c.credit)}%" for c in question.choices) if graded else ()
-    return Distractors(options, grades)
+    credits = tuple(c.credit for c in question.choices) if graded else ()
+    return Distractors(
+        options,
+        grades=tuple(f"{percentage_text(credit)}%" for credit in credits),
+        credits=credits,
+        chosen=chosen,
+        seen=total_seen,
+    )
 
 
 def health_flags(

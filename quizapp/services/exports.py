@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from quizapp.domain.answers import describe_answer
 from quizapp.domain.questions import Question as DomainQuestion
+from quizapp.domain.statistics_text import FIGURE_MEANINGS
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Question, QuestionVersion, Response, User
 from quizapp.services.classes import require_owned_class
 from quizapp.services.gradebook import Gradebook, QuizColumn, gradebook
-from quizapp.services.item_analysis import AnalysisPage, quiz_analysis_page
+from quizapp.services.item_analysis import WHICH_ATTEMPTS, AnalysisPage, quiz_analysis_page
 from quizapp.services.questions import version_to_domain
 from quizapp.services.quizzes import require_owned_quiz
 from quizapp.services.spreadsheets import (
@@ -30,6 +31,7 @@ from quizapp.services.spreadsheets import (
 __all__ = [
     "analysis_export",
     "analysis_table",
+    "analysis_tables",
     "gradebook_export",
     "gradebook_table",
     "responses_export",
@@ -54,9 +56,11 @@ def analysis_export(
     quiz_id: int, *, teacher_id: int, which: str, file_format: FileFormat
 ) -> Download:
     """The item-analysis download's use case: the teacher's quiz (else :class:`NotFound`),
-    over the attempts ``which`` selects (else :class:`UnknownAttempts`)."""
+    over the attempts ``which`` selects (else :class:`UnknownAttempts`). A CSV file holds
+    the per-question table; a workbook holds everything the page shows, a sheet each."""
     page = quiz_analysis_page(quiz_id, teacher_id=teacher_id, which=which)
-    return download(analysis_table(page), f"analysis-quiz-{quiz_id}-{which}", file_format)
+    tables = [analysis_table(page)] if file_format == "csv" else analysis_tables(page)
+    return download(tables, f"analysis-quiz-{quiz_id}-{which}", file_format)
 
 
 def _points_heading(quiz: QuizColumn, maxima: set[float]) -> str:
@@ -224,4 +228,101 @@ def analysis_table(page: AnalysisPage) -> Table:
                     "; ".join(question.flags),
                 ]
             )
-    return Table("Item analysis", ANALYSIS_HEADER, rows, frozen_columns=1)
+    return Table("Questions", ANALYSIS_HEADER, rows, frozen_columns=1)
+
+
+def analysis_tables(page: AnalysisPage) -> list[Table]:
+    """Everything the item-analysis page shows, a table each: "Questions"
+    (:func:`analysis_table`), "Quiz", "Scores" and "Distractors"."""
+    return [analysis_table(page), quiz_table(page), scores_table(page), distractors_table(page)]
+
+
+QUIZ_HEADER = ("Figure", "Value", "What it means")
+NOTHING_TO_ANALYSE = "No submitted attempts yet: nothing to analyse."
+
+
+def quiz_table(page: AnalysisPage) -> Table:
+    """The page's "whole quiz" figures, one row each: scores in marks, alpha and the error
+    ratio in percent; a reliability figure that could not be calculated has an empty value
+    and the reason. The first two rows say which attempts the figures are of."""
+    report = page.report
+    which = WHICH_ATTEMPTS[report.which]
+    rows: list[list[Cell]] = [
+        ["Attempts counted", report.attempts, "Submitted attempts the figures are based on."],
+        ["Attempts that count", None, which[0].upper() + which[1:] + "."],
+    ]
+    if report.analysis is None:
+        rows.append(["Nothing to analyse", None, NOTHING_TO_ANALYSE])
+        return Table("Quiz", QUIZ_HEADER, rows, frozen_columns=1)
+    test = report.analysis.test
+    rows += [
+        ["Average score", test.mean, FIGURE_MEANINGS["mean"]],
+        ["Median score", test.median, FIGURE_MEANINGS["median"]],
+        ["Standard deviation", test.sd, FIGURE_MEANINGS["test_sd"]],
+        ["Skewness", test.skewness, FIGURE_MEANINGS["skewness"]],
+        ["Kurtosis", test.kurtosis, FIGURE_MEANINGS["kurtosis"]],
+    ]
+    reliability: list[tuple[str, float | None, str]] = [
+        ("Cronbach's alpha (%)", _as_percent(test.alpha), "alpha"),
+        ("Error ratio (%)", _as_percent(test.error_ratio), "error_ratio"),
+        ("Standard error", test.sem, "sem"),
+    ]
+    for figure, value, meaning in reliability:
+        if test.alpha is None:
+            reason = test.alpha_reason or "it could not be calculated."
+            rows.append([figure, None, f"Not calculated: {reason}"])
+        else:
+            rows.append([figure, value, FIGURE_MEANINGS[meaning]])
+    return Table("Quiz", QUIZ_HEADER, rows, frozen_columns=1)
+
+
+def scores_table(page: AnalysisPage) -> Table:
+    """The page's histogram: attempts per tenth of the maximum score (a bin holds its lower
+    bound; the last one also holds 100%). No rows when there is nothing to analyse."""
+    bins = page.bins if page.report.analysis is not None else []
+    size = 100 / len(bins) if bins else 0
+    rows: list[list[Cell]] = [
+        [round(i * size, 2), round((i + 1) * size, 2), count] for i, count in enumerate(bins)
+    ]
+    return Table("Scores", ("From (%)", "To (%)", "Attempts"), rows)
+
+
+DISTRACTOR_HEADER = (
+    "Question id",
+    "Question",
+    "Choice",
+    "Key",
+    "Grade (%)",
+    "Chosen by",
+    "Share (%)",
+    "Top third (%)",
+    "Middle third (%)",
+    "Bottom third (%)",
+)
+
+
+def distractors_table(page: AnalysisPage) -> Table:
+    """The page's distractor tables, one row per choice of each choice question: whether it
+    is the key, its grade when the question gives partial credit, how many of the attempts
+    that saw the question chose it, and the share of everyone and of each third."""
+    rows: list[list[Cell]] = []
+    for question in page.report.questions:
+        table = question.distractors
+        if table is None:
+            continue
+        for j, (text, key, top, middle, bottom, everyone) in enumerate(table.options):
+            rows.append(
+                [
+                    question.bank_id,
+                    question.prompt,
+                    text,
+                    "Yes" if key else "No",
+                    _as_percent(table.credits[j]) if table.credits else None,
+                    table.chosen[j] if table.chosen else None,
+                    _as_percent(everyone),
+                    _as_percent(top),
+                    _as_percent(middle),
+                    _as_percent(bottom),
+                ]
+            )
+    return Table("Distractors", DISTRACTOR_HEADER, rows, frozen_columns=1)

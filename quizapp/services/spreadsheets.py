@@ -1,9 +1,10 @@
-"""One table of typed cells written as a CSV or an Excel (.xlsx) download.
+"""Tables of typed cells written as a CSV or an Excel (.xlsx) download.
 
 The reports build a :class:`Table` (a header and rows of numbers, text, times or nothing);
-this module writes it. Numbers stay numbers (a spreadsheet can sum and sort them), text
-never becomes a formula: in CSV it is defused with a leading apostrophe (``safe_cell``), in
-.xlsx it is stored as a string cell, which no spreadsheet evaluates.
+this module writes it: one table per CSV file, one or more per workbook (a sheet each).
+Numbers stay numbers (a spreadsheet can sum and sort them), text never becomes a formula:
+in CSV it is defused with a leading apostrophe (``safe_cell``), in .xlsx it is stored as a
+string cell, which no spreadsheet evaluates.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -43,12 +45,17 @@ XLSX_TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 # Column widths in characters: wide enough for the longest cell, up to a limit.
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
+# Excel refuses a sheet name longer than this, with one of these characters, or starting or
+# ending with an apostrophe; it compares names without regard to case.
+SHEET_NAME_LENGTH = 31
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
 
 @dataclass(frozen=True)
 class Table:
     """A download's content: column names, rows of typed cells, and how it is shown.
 
-    ``title`` names the worksheet (at most 31 characters, Excel's limit);
+    ``title`` names the worksheet (made valid for Excel: see :func:`sheet_names`);
     ``frozen_columns`` columns stay in view with the header row when scrolling.
     """
 
@@ -155,28 +162,68 @@ def _width(value: Cell) -> int:
     return len(number_text(value))
 
 
-def xlsx_bytes(table: Table) -> bytes:
-    """The table as an Excel workbook of one sheet: typed cells, a bold header row that
-    stays in view (with ``frozen_columns``), columns as wide as their content."""
-    # Every cell is checked here, before the sheet is streamed: a refused cell must not
-    # leave a half-written workbook behind.
+def sheet_names(titles: Sequence[str]) -> list[str]:
+    """Worksheet names Excel accepts for these titles, in order: ``[]:*?/\\`` become
+    ``-``, no apostrophe at either end, at most 31 characters, never empty ("Sheet"), and
+    distinct regardless of case (a repeated name gets " (2)", " (3)" ...)."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for title in titles:
+        base = SHEET_NAME_FORBIDDEN.sub("-", title).strip().strip("'")[:SHEET_NAME_LENGTH]
+        base = base.strip().strip("'") or "Sheet"
+        name, copy = base, 1
+        while name.casefold() in taken:
+            copy += 1
+            suffix = f" ({copy})"
+            name = base[: SHEET_NAME_LENGTH - len(suffix)].rstrip().rstrip("'") + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _tables(tables: Table | Sequence[Table]) -> list[Table]:
+    listed = [tables] if isinstance(tables, Table) else list(tables)
+    if not listed:
+        raise ValueError("a workbook needs at least one table")
+    for table in listed:
+        if not isinstance(table, Table):
+            raise TypeError(f"a workbook holds tables, not {table!r}")
+    return listed
+
+
+def xlsx_bytes(tables: Table | Sequence[Table]) -> bytes:
+    """The table, or each of the tables in order, as a sheet of an Excel workbook named by
+    its title (:func:`sheet_names`): typed cells, a bold header row that stays in view
+    (with ``frozen_columns``), columns as wide as their content. The first sheet is the
+    one the workbook opens on."""
+    listed = _tables(tables)
+    # Every cell of every table is checked here, before any sheet is streamed: a refused
+    # cell must not leave a half-written workbook behind.
+    widths = [_widths(table) for table in listed]
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for table, name, table_widths in zip(
+        listed, sheet_names([t.title for t in listed]), widths, strict=True
+    ):
+        sheet = book.create_sheet(name)
+        for j, width in enumerate(table_widths, start=1):
+            letter = get_column_letter(j)
+            sheet.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+        sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}2"
+        sheet.append([_xlsx_cell(sheet, name, font=bold) for name in table.header])
+        for row in table.rows:
+            sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _widths(table: Table) -> list[int]:
     widths = [len(name) for name in table.header]
     for number, row in enumerate(table.rows, start=1):
         for j, value in enumerate(_checked_row(table, number, row)):
             widths[j] = max(widths[j], _width(value))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(table.title[:31])
-    for j, width in enumerate(widths, start=1):
-        letter = get_column_letter(j)
-        sheet.column_dimensions[letter].width = min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
-    sheet.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}2"
-    bold = Font(bold=True)
-    sheet.append([_xlsx_cell(sheet, name, font=bold) for name in table.header])
-    for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return widths
 
 
 def _xlsx_cell(sheet: object, value: Cell, *, font: Font | None = None) -> WriteOnlyCell:
@@ -196,13 +243,17 @@ def _xlsx_cell(sheet: object, value: Cell, *, font: Font | None = None) -> Write
     return cell
 
 
-def download(table: Table, stem: str, file_format: FileFormat) -> Download:
+def download(tables: Table | Sequence[Table], stem: str, file_format: FileFormat) -> Download:
     """The table as ``<stem>.csv`` (UTF-8 with a byte-order mark, which makes spreadsheet
-    programs read it as UTF-8) or ``<stem>.xlsx``."""
+    programs read it as UTF-8) or ``<stem>.xlsx``; several tables make a workbook of
+    several sheets, and are refused for CSV, which holds one table."""
     if file_format == "csv":
-        content = ("\ufeff" + csv_text(table)).encode("utf-8")
+        listed = _tables(tables)
+        if len(listed) != 1:
+            raise ValueError(f"a CSV file holds one table, not {len(listed)}")
+        content = ("\ufeff" + csv_text(listed[0])).encode("utf-8")
     elif file_format == "xlsx":
-        content = xlsx_bytes(table)
+        content = xlsx_bytes(tables)
     else:
         raise ValueError(f"unknown file format {file_format!r}; known: {', '.join(FILE_FORMATS)}")
     return Download(f"{stem}.{file_format}", FILE_FORMATS[file_format], content)

@@ -107,7 +107,7 @@ def analysis_csv(quiz_id: int) -> Response:
 
 @blueprint.get("/quizzes/<int:quiz_id>/analysis.xlsx")
 def analysis_xlsx(quiz_id: int) -> Response:
-    """The item analysis's figures per question as an Excel workbook."""
+    """Everything the item-analysis page shows as an Excel workbook, a sheet per part."""
     return _analysis_file(quiz_id, "xlsx")
 
 
