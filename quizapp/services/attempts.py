@@ -38,6 +38,7 @@ from quizapp.models import (
 )
 from quizapp.services.answer_tokens import attempt_key, tokens_for
 from quizapp.services.concurrent_writes import dialect_insert, take_write_lock
+from quizapp.services.errors import NotFound
 from quizapp.services.item_analysis import store_submitted_marks
 from quizapp.services.questions import version_to_domain
 from quizapp.services.unit_of_work import unit_of_work
@@ -175,7 +176,12 @@ def finalise_expired_attempts(
         # Only when there is something to finalise: a page that merely reads commits nothing.
         with unit_of_work():
             for attempt in expired:
-                submit_attempt(attempt, now=now, automatically=True)
+                try:
+                    submit_attempt(attempt, now=now, automatically=True)
+                except NotFound:
+                    # Deleted since the list was read (its data removed): nothing to do,
+                    # and nothing of it was written, so the others go on.
+                    continue
     return len(expired)
 
 
@@ -199,14 +205,24 @@ def lock_attempt(attempt: Attempt) -> None:
     """Hold ``attempt`` against other saves and submissions until this transaction ends,
     and read its state afresh (what was loaded before may be out of date).
 
-    Saving and submitting both start with this, so the two never interleave: a save that
+    Raises :class:`NotFound` when the attempt was deleted meanwhile. Saving and
+    submitting both start with this, so the two never interleave: a save that
     comes second sees the attempt submitted and is refused; a submission that comes second
     grades the answers the save stored. PostgreSQL locks the row (``SELECT ... FOR
     UPDATE``); SQLite, which has no row locks, takes the database's write lock (``BEGIN
     IMMEDIATE``, see ``concurrent_writes``). Call it inside a unit of work.
     """
     take_write_lock()
-    db.session.refresh(attempt, _SUBMISSION_FIELDS, with_for_update=True)
+    locked = db.session.execute(
+        db.select(Attempt)
+        .where(Attempt.id == attempt.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if locked is None:
+        # Deleted since it was loaded (a teacher removed the student's data, or the
+        # student deleted their account in another tab): nothing left to save or grade.
+        raise NotFound("This attempt no longer exists: its data was removed.")
 
 
 def save_answer(

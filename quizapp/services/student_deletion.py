@@ -180,7 +180,13 @@ def delete_attempts(attempt_ids: Collection[int]) -> None:
     """Delete these attempts with their questions, responses and marks (children first)."""
     if not attempt_ids:
         return
-    ids = list(attempt_ids)
+    ids = sorted(attempt_ids)
+    # First the lock every save and submission takes first (the attempt rows, in id
+    # order): they wait for the deletion and then find the attempt gone, rather than
+    # holding an attempt while waiting for its responses (a deadlock on PostgreSQL).
+    db.session.execute(
+        db.select(Attempt.id).where(Attempt.id.in_(ids)).order_by(Attempt.id).with_for_update()
+    )
     drawn = db.select(AttemptQuestion.id).where(AttemptQuestion.attempt_id.in_(ids))
     for statement in (
         db.delete(Response).where(Response.attempt_question_id.in_(drawn.scalar_subquery())),
