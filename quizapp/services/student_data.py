@@ -7,9 +7,7 @@ what each file holds.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,9 +34,9 @@ from quizapp.models import (
     User,
 )
 from quizapp.services.errors import NotFound
-from quizapp.services.exports import safe_cell
 from quizapp.services.progress import student_progress
 from quizapp.services.questions import version_to_domain
+from quizapp.services.spreadsheets import Cell, Download, Table, download
 
 # What each class's choice means for the student, as the "Your data" page says it.
 POLICY_WORDS = {
@@ -64,15 +62,6 @@ CSV_HEADER = (
     "Points",
     "Saved at (UTC)",
 )
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A download: its file name, media type and text."""
-
-    filename: str
-    mimetype: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -161,14 +150,6 @@ class _AnswerRow:
 
 def _iso(value: dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
-
-
-def _utc(value: dt.datetime | None) -> str:
-    return "" if value is None else value.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}".rstrip("0").rstrip(".")
 
 
 def _answer_rows(student_id: int) -> list[_AnswerRow]:
@@ -316,7 +297,7 @@ def _classes_json(student_id: int) -> list[dict[str, Any]]:
     ]
 
 
-def student_data_json(student_id: int, *, now: dt.datetime) -> DataFile:
+def student_data_json(student_id: int, *, now: dt.datetime) -> Download:
     """Everything QuizApp holds about the student, as one JSON file."""
     student = require_student(student_id)
     progress = [
@@ -343,38 +324,38 @@ def student_data_json(student_id: int, *, now: dt.datetime) -> DataFile:
         "progress": progress,
         "review_cards": _review_cards(student_id),
     }
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return DataFile(f"quizapp-data-{now:%Y-%m-%d}.json", "application/json", text + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return Download(f"quizapp-data-{now:%Y-%m-%d}.json", "application/json", text.encode())
 
 
-def student_answers_csv(student_id: int, *, now: dt.datetime) -> DataFile:
-    """The student's answers as CSV, one row per response (formula-like cells defused)."""
+def student_answers_csv(student_id: int, *, now: dt.datetime) -> Download:
+    """The student's answers as CSV, one row per response (written as the teachers'
+    downloads are: numbers as numbers, formula-like text defused)."""
     require_student(student_id)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([safe_cell(cell) for cell in CSV_HEADER])
+    rows: list[list[Cell]] = []
     for row in _answer_rows(student_id):
         if row.saved_at is None:
             continue  # drawn but never answered or submitted: no response
         attempt = row.attempt
-        cells = (
-            attempt["quiz"],
-            attempt["class"],
-            attempt["number"],
-            attempt["state"],
-            _utc(attempt["started_at"]),
-            _utc(attempt["submitted_at"]),
-            _number(attempt["score"]),
-            _number(attempt["max_score"]),
-            row.position,
-            row.prompt,
-            row.type,
-            row.answer,
-            _number(row.fraction),
-            _number(_mark(row)),
-            _number(row.points),
-            _utc(row.saved_at),
+        rows.append(
+            [
+                attempt["quiz"],
+                attempt["class"],
+                attempt["number"],
+                attempt["state"],
+                attempt["started_at"],
+                attempt["submitted_at"],
+                attempt["score"],
+                attempt["max_score"],
+                row.position,
+                row.prompt,
+                row.type,
+                row.answer,
+                row.fraction,
+                _mark(row),
+                row.points,
+                row.saved_at,
+            ]
         )
-        writer.writerow([safe_cell(cell) for cell in cells])
-    # A byte-order mark makes spreadsheet programs read the file as UTF-8.
-    return DataFile(f"quizapp-answers-{now:%Y-%m-%d}.csv", "text/csv", "\ufeff" + buffer.getvalue())
+    table = Table("Your answers", CSV_HEADER, rows)
+    return download(table, f"quizapp-answers-{now:%Y-%m-%d}", "csv")

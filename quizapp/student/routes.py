@@ -25,6 +25,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from quizapp.clock import utcnow
 from quizapp.domain.answers import answer_feedback, describe_answer, describe_key
 from quizapp.domain.progress import outcome
+from quizapp.downloads import attachment
 from quizapp.security import student_required
 from quizapp.services import attempt_pages
 from quizapp.services.attempt_views import (
@@ -45,7 +46,6 @@ from quizapp.services.dashboard import (
 from quizapp.services.errors import NotFound
 from quizapp.services.progress import progress_page
 from quizapp.services.student_data import (
-    DataFile,
     student_answers_csv,
     student_data_json,
     student_data_page,
@@ -281,14 +281,6 @@ def progress() -> str:
 # ----------------------------------------------------------------------------- your data
 
 
-def _download(data: DataFile) -> Response:
-    return Response(
-        data.text,
-        mimetype=data.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{data.filename}"'},
-    )
-
-
 @blueprint.get("/data")
 def data() -> str:
     """Your data: the two downloads, and deleting the account."""
@@ -299,13 +291,13 @@ def data() -> str:
 @blueprint.get("/data.json")
 def data_json() -> Response:
     """Everything about the student as one JSON file."""
-    return _download(student_data_json(current_user.id, now=utcnow()))
+    return attachment(student_data_json(current_user.id, now=utcnow()))
 
 
 @blueprint.get("/data.csv")
 def data_csv() -> Response:
     """The student's answers as a CSV file, one row per response."""
-    return _download(student_answers_csv(current_user.id, now=utcnow()))
+    return attachment(student_answers_csv(current_user.id, now=utcnow()))
 
 
 @blueprint.post("/data/delete")

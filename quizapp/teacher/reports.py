@@ -5,23 +5,16 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from flask_login import current_user
 
+from quizapp.downloads import attachment
 from quizapp.gc_pause import cyclic_gc_paused
 from quizapp.services.class_mastery import class_mastery_page
 from quizapp.services.errors import NotFound
 from quizapp.services.exports import analysis_export, gradebook_export, responses_export
 from quizapp.services.gradebook import class_gradebook
 from quizapp.services.item_analysis import WHICH_ATTEMPTS, UnknownAttempts, quiz_analysis_page
-from quizapp.services.spreadsheets import Download, FileFormat
+from quizapp.services.spreadsheets import FileFormat
 from quizapp.teacher import blueprint
 from quizapp.teacher.statistics_text import FIGURE_MEANINGS
-
-
-def _send(export: Download) -> Response:
-    return Response(
-        export.content,
-        mimetype=export.mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
-    )
 
 
 @blueprint.get("/classes/<int:class_id>/gradebook")
@@ -45,7 +38,7 @@ def gradebook_page(class_id: int) -> str:
 
 def _gradebook_file(class_id: int, file_format: FileFormat) -> Response:
     try:
-        return _send(
+        return attachment(
             gradebook_export(class_id, teacher_id=current_user.id, file_format=file_format)
         )
     except NotFound as missing:
@@ -66,7 +59,9 @@ def gradebook_xlsx(class_id: int) -> Response:
 
 def _responses_file(quiz_id: int, file_format: FileFormat) -> Response:
     try:
-        return _send(responses_export(quiz_id, teacher_id=current_user.id, file_format=file_format))
+        return attachment(
+            responses_export(quiz_id, teacher_id=current_user.id, file_format=file_format)
+        )
     except NotFound as missing:
         abort(404, description=missing.message)
 
@@ -85,7 +80,7 @@ def responses_xlsx(quiz_id: int) -> Response:
 
 def _analysis_file(quiz_id: int, file_format: FileFormat) -> Response:
     try:
-        return _send(
+        return attachment(
             analysis_export(
                 quiz_id,
                 teacher_id=current_user.id,

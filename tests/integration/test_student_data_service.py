@@ -79,7 +79,7 @@ def _responses_of(attempt_id: int) -> int:
 def test_json_download_holds_the_account_classes_attempts_progress_and_cards(
     world: StudentDataWorld,
 ) -> None:
-    data = json.loads(student_data_json(world.ada_id, now=NOW).text)
+    data = json.loads(student_data_json(world.ada_id, now=NOW).content.decode())
 
     assert data["account"] == {
         "name": "Ada Lovelace",
@@ -129,7 +129,7 @@ def test_json_download_holds_the_account_classes_attempts_progress_and_cards(
 
 
 def test_json_download_never_holds_a_classmates_data(world: StudentDataWorld) -> None:
-    text = student_data_json(world.ada_id, now=NOW).text
+    text = student_data_json(world.ada_id, now=NOW).content.decode()
 
     assert "bob@example.com" not in text and "Bob Student" not in text
     assert len(json.loads(text)["attempts"]) == len(_attempt_ids(world.ada_id)) == 3
@@ -141,7 +141,7 @@ def test_csv_download_has_a_row_per_response_with_formulas_defused(
     download = student_answers_csv(world.ada_id, now=NOW)
 
     assert download.filename == "quizapp-answers-2026-11-02.csv"
-    rows = list(csv.reader(io.StringIO(download.text.removeprefix("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(download.content.decode().removeprefix("\ufeff"))))
     assert tuple(rows[0]) == CSV_HEADER
     responses = sum(_responses_of(a) for a in _attempt_ids(world.ada_id))
     assert len(rows) - 1 == responses == 6
