@@ -12,7 +12,7 @@ import yaml
 from flask import Flask
 
 from quizapp.extensions import db
-from quizapp.models import Role, Section
+from quizapp.models import Attempt, Role, Section
 from quizapp.services.attempts import drawn_questions, save_answer, submit_attempt
 from quizapp.services.classes import create_class
 from quizapp.services.practice import start_practice
@@ -172,13 +172,11 @@ def practice_attempt(
     section_slug: str,
     *,
     answered: int = 0,
-    checked: int = 0,
     submit: bool = False,
 ) -> tuple[int, list[str]]:
     """A practice attempt on a whole section, made through the services.
 
-    The first ``answered`` questions get their right answer, the first ``checked`` of
-    those are checked (immediate feedback). Returns the attempt id and the question
+    The first ``answered`` questions get their right answer. Returns the attempt id and the question
     types in the attempt's order.
     """
     grace = dt.timedelta(seconds=app.config["ANSWER_GRACE_SECONDS"])
@@ -195,9 +193,20 @@ def practice_attempt(
             grace=grace,
         )
         items = drawn_questions(attempt)
-        for index, item in enumerate(items[:answered]):
+        for item in items[:answered]:
             answer = stored_right_answer(question_by_id(item.question.id))
-            save_answer(attempt, item, answer, now=now(), grace=grace, check=index < checked)
+            save_answer(attempt, item, answer, now=now(), grace=grace)
         if submit:
             submit_attempt(attempt, now=now())
         return attempt.id, [item.question.type_name for item in items]
+
+
+def answer_rightly_at(app: Flask, attempt_id: int, position: int, *, check: bool = False) -> None:
+    """Save the right answer to the question at ``position`` (1-based), checked if asked."""
+    grace = dt.timedelta(seconds=app.config["ANSWER_GRACE_SECONDS"])
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt is not None
+        item = drawn_questions(attempt)[position - 1]
+        answer = stored_right_answer(question_by_id(item.question.id))
+        save_answer(attempt, item, answer, now=now(), grace=grace, check=check)

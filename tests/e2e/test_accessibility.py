@@ -7,6 +7,7 @@ from flask import Flask
 
 from tests.e2e.helpers import (
     OFFLINE_STATUS,
+    answer_rightly_at,
     create_student,
     log_in,
     mastery_cell,
@@ -63,26 +64,27 @@ def test_question_pages_of_every_type_are_accessible(app: Flask, page, live_serv
     from playwright.sync_api import expect
 
     student_id = _student(app, page, live_server)
-    attempt_id, types = practice_attempt(app, student_id, SECTION_SLUG, answered=1, checked=1)
+    attempt_id, types = practice_attempt(app, student_id, SECTION_SLUG)
+    # A typed-answer question left unanswered shows the offline state; a checked answer is
+    # locked (its input disabled), so the checked question is another one. The draw is
+    # shuffled: the section's one typed-answer question may come first.
+    text_position = next(
+        position for position, kind in enumerate(types, start=1) if kind in ("short", "numeric")
+    )
+    checked_position = 2 if text_position == 1 else 1
+    answer_rightly_at(app, attempt_id, checked_position, check=True)
     first_of_type = {kind: types.index(kind) + 1 for kind in dict.fromkeys(types)}
-    positions = sorted({1, *first_of_type.values()})
+    positions = sorted({checked_position, *first_of_type.values()})
 
     problems: list[str] = []
     for position in positions:
         page.goto(f"{live_server}/student/attempts/{attempt_id}/questions/{position}")
         expect(page.get_by_text(f"Question {position} of {len(types)}")).to_be_visible()
-        if position == 1:
+        if position == checked_position:
             expect(page.get_by_text("Right answer")).to_be_visible()
         found = serious_violations(page)
         problems += [f"question {position} ({types[position - 1]}): {line}" for line in found]
 
-    # A typed-answer question the helper left unanswered: the first one is checked, and a
-    # checked answer is locked (its input disabled), so it cannot show the offline state.
-    text_position = next(
-        position
-        for position, kind in enumerate(types, start=1)
-        if kind in ("short", "numeric") and position > 1
-    )
     page.goto(f"{live_server}/student/attempts/{attempt_id}/questions/{text_position}")
     page.context.set_offline(True)
     page.get_by_label("Your answer").fill("draft")
