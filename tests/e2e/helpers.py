@@ -13,7 +13,12 @@ from flask import Flask
 
 from quizapp.extensions import db
 from quizapp.models import Attempt, Role, Section
-from quizapp.services.attempts import drawn_questions, save_answer, submit_attempt
+from quizapp.services.attempts import (
+    DrawnQuestion,
+    drawn_questions,
+    save_answer,
+    submit_attempt,
+)
 from quizapp.services.classes import create_class
 from quizapp.services.practice import start_practice
 from quizapp.services.users import create_user
@@ -176,8 +181,8 @@ def practice_attempt(
 ) -> tuple[int, list[str]]:
     """A practice attempt on a whole section, made through the services.
 
-    The first ``answered`` questions get their right answer. Returns the attempt id and the question
-    types in the attempt's order.
+    The first ``answered`` questions get their right answer. Returns the attempt id and
+    the question types in the attempt's order.
     """
     grace = dt.timedelta(seconds=app.config["ANSWER_GRACE_SECONDS"])
     with app.app_context():
@@ -194,8 +199,7 @@ def practice_attempt(
         )
         items = drawn_questions(attempt)
         for item in items[:answered]:
-            answer = stored_right_answer(question_by_id(item.question.id))
-            save_answer(attempt, item, answer, now=now(), grace=grace)
+            _save_right_answer(attempt, item, grace=grace, check=False)
         if submit:
             submit_attempt(attempt, now=now())
         return attempt.id, [item.question.type_name for item in items]
@@ -208,5 +212,11 @@ def answer_rightly_at(app: Flask, attempt_id: int, position: int, *, check: bool
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt is not None
         item = drawn_questions(attempt)[position - 1]
-        answer = stored_right_answer(question_by_id(item.question.id))
-        save_answer(attempt, item, answer, now=now(), grace=grace, check=check)
+        _save_right_answer(attempt, item, grace=grace, check=check)
+
+
+def _save_right_answer(
+    attempt: Attempt, item: DrawnQuestion, *, grace: dt.timedelta, check: bool
+) -> None:
+    answer = stored_right_answer(question_by_id(item.question.id))
+    save_answer(attempt, item, answer, now=now(), grace=grace, check=check)
