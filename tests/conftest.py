@@ -74,7 +74,7 @@ def _empty_sqlite_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def _compiled_templates(tmp_path_factory: pytest.TempPathFactory) -> FileSystemBytecodeCache:
-    """Compiled templates shared by the run's apps.
+    """Compiled templates shared by every test app of the run (set in ``app``).
 
     Each app has its own Jinja environment, which would compile every template it renders
     again: about a tenth of the run. Jinja checks each template's source before using

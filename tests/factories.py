@@ -22,7 +22,6 @@ from unittest import mock
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2.bccache import Bucket, BytecodeCache
 from werkzeug.security import generate_password_hash
 from werkzeug.test import TestResponse
 
@@ -74,38 +73,6 @@ ALLIES = "are-china-and-russia-allies"
 # check_password_hash reads the method from the stored hash, so logging in is unchanged.
 # The sign-up tests go through the real create_user path with the real hash.
 _FAST_HASH = partial(generate_password_hash, method="pbkdf2:sha256:1")
-
-
-# ---------------------------------------------------------------------------- speed-ups
-
-
-class _SharedBytecodeCache(BytecodeCache):
-    """Compiled templates kept in memory for the whole run.
-
-    Every test builds a new app with a new Jinja environment that would compile each
-    template again; the cache is keyed by template name and checks the source checksum,
-    so an edited template is recompiled.
-    """
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        code = self._store.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = _SharedBytecodeCache()
-
-
-def share_compiled_templates(app: Flask) -> Flask:
-    """Let ``app`` reuse the templates earlier test apps compiled."""
-    app.jinja_env.bytecode_cache = _TEMPLATES
-    return app
 
 
 # ------------------------------------------------------------------------------ content
@@ -599,7 +566,6 @@ def build_class_world(
     ``section_slug`` is None); ``settings`` are further ``QuizSettings`` fields. Only the
     questions of ``bank_sections`` are loaded (None: the whole bank).
     """
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article(bank_sections)
         teacher = create_teacher()

@@ -32,7 +32,6 @@ from tests.factories import (
     load_article,
     logged_in_client,
     section_rule,
-    share_compiled_templates,
     start,
     stored_answers,
     submitted_attempt_for,
@@ -98,7 +97,6 @@ def _choices_made(attempt_ids: list[int]) -> Counter[tuple[str, str]]:
 @pytest.fixture
 def world(app: Flask) -> World:
     """Grace's class of four; every student submitted the analysed quiz (0 to 3 right)."""
-    share_compiled_templates(app)
     with app.app_context():
         with mock.patch.object(factories, "_shipped_bank", _with_a_formula_choice):
             article = load_article((ECONOMY,))

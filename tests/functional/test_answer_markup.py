@@ -34,7 +34,6 @@ from tests.factories import (
     load_article,
     logged_in_client,
     section_rule,
-    share_compiled_templates,
     start,
 )
 
@@ -184,7 +183,6 @@ def score(item: Shown, form: Form) -> float:
 
 
 def test_answering_from_the_markup_alone_scores_at_chance(app: Flask) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article()
         teacher = create_teacher()

@@ -13,7 +13,6 @@ from tests.factories import (
     create_student,
     create_teacher,
     logged_in_client,
-    share_compiled_templates,
 )
 
 HUGE = (MAX_ROUTE_INT + 1, 2**63, 10**40)
@@ -37,7 +36,6 @@ def test_every_route_with_an_integer_part_is_listed(app: Flask) -> None:
 
 @pytest.mark.parametrize("value", HUGE)
 def test_integers_past_the_database_range_are_404_for_everyone(app: Flask, value: int) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         create_teacher()
         create_student()
@@ -69,7 +67,6 @@ def test_integers_past_the_database_range_are_404_for_everyone(app: Flask, value
 
 
 def test_the_largest_id_the_database_holds_is_simply_not_found(app: Flask) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         create_teacher()
     teacher = logged_in_client(app, "grace@example.com")

@@ -21,7 +21,6 @@ from tests.factories import (
     logged_in_client,
     login,
     page_text,
-    share_compiled_templates,
 )
 from tests.student_data_support import (
     StudentDataWorld,
@@ -32,7 +31,6 @@ from tests.student_data_support import (
 
 @pytest.fixture
 def world(app: Flask) -> StudentDataWorld:
-    share_compiled_templates(app)
     with app.app_context():
         return build_student_data_world()
 

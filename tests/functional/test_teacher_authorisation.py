@@ -43,7 +43,6 @@ from tests.factories import (
     load_article,
     logged_in_client,
     section_rule,
-    share_compiled_templates,
     submitted_attempt_for,
     token_for,
 )
@@ -72,7 +71,6 @@ class World:
 
 @pytest.fixture
 def world(app: Flask) -> World:
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY, MILITARY))
         teacher_a = create_teacher("grace@example.com", "Grace Hopper")

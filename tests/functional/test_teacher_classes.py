@@ -30,7 +30,6 @@ from tests.factories import (
     logged_in_client,
     page_text,
     section_rule,
-    share_compiled_templates,
     submitted_attempt_for,
     token_for,
 )
@@ -72,7 +71,6 @@ def _flashes(html: str) -> list[str]:
 
 @pytest.fixture
 def teacher(app: Flask) -> FlaskClient:
-    share_compiled_templates(app)
     with app.app_context():
         create_teacher()
     return logged_in_client(app, "grace@example.com")
@@ -175,7 +173,6 @@ class Roster:
 
 @pytest.fixture
 def roster(app: Flask) -> Roster:
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -330,7 +327,6 @@ def test_removing_twice_says_the_student_is_not_in_the_class(app: Flask, roster:
 
 @pytest.fixture
 def people(app: Flask) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         create_teacher()
         create_admin()

@@ -56,7 +56,6 @@ from tests.factories import (
     page_text,
     section,
     section_rule,
-    share_compiled_templates,
     start,
     token_for,
     wrong_answer,
@@ -206,7 +205,6 @@ class School:
 def school(app: Flask) -> School:
     """Economy and military questions; Ada and Bob in History 10B, Cy in another class,
     Dee removed from History 10B."""
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY, MILITARY))
         grace = create_teacher()

@@ -48,7 +48,6 @@ from tests.factories import (
     logged_in_client,
     page_text,
     section_rule,
-    share_compiled_templates,
     start,
     wrong_answer,
 )
@@ -96,7 +95,6 @@ def book(app: Flask) -> Book:
     fourth attempt in progress; Bob scored 3 once; Dee 1 once; Cy never submitted;
     Eve was removed from the class.
     """
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -260,7 +258,6 @@ FORMULA_NAMES = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]
 @pytest.fixture
 def csv_class(app: Flask) -> tuple[int, int]:
     """A class whose students' names (and one email) look like spreadsheet formulas."""
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -324,7 +321,6 @@ class Answered:
 def answered(app: Flask) -> Answered:
     """Ada submitted: question 1 right, 2 wrong, 3 left blank; Bob is in progress with
     one answer saved (not graded yet)."""
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -470,7 +466,6 @@ def analysed(app: Flask) -> Analysed:
     Strength falls from S1 (9 of the 9 regular questions) to S6 (none); everyone gets
     the easy question; only S4-S6 get the miskeyed one. S1 also has two later attempts.
     """
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -663,7 +658,6 @@ def test_each_choice_question_has_a_distractor_table_by_thirds(
 
 
 def test_no_submitted_attempts_yet(app: Flask) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -688,7 +682,6 @@ def test_no_submitted_attempts_yet(app: Flask) -> None:
 def test_report_pages_run_a_fixed_number_of_queries_whatever_the_attempts(
     app: Flask, count_queries
 ) -> None:
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
@@ -747,7 +740,6 @@ class Mastery:
 def mastery(app: Flask) -> Mastery:
     """Ada's review cards in economy (one on a retired question) and military; Bob has
     none; Cy was removed; Zed, in no class, has cards too."""
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY, MILITARY))
         grace = create_teacher()

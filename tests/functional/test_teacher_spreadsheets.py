@@ -28,7 +28,6 @@ from tests.factories import (
     load_article,
     logged_in_client,
     section_rule,
-    share_compiled_templates,
     start,
     submitted_attempt_for,
     wrong_answer,
@@ -66,7 +65,6 @@ def world(app: Flask) -> World:
     Everyone but Dee submitted the analysed quiz (0, 1, 2 questions right); Dee has an
     attempt in progress with one answer saved.
     """
-    share_compiled_templates(app)
     with app.app_context():
         article = load_article((ECONOMY,))
         grace = create_teacher()
